@@ -1,0 +1,66 @@
+"""japus-data: Japan–US cooperation in people-to-people exchange and science & technology.
+
+Every figure and fact of the MEXT briefing of 2025-12-18 as tables of a Frictionless Data
+Package, with one typed loader per table::
+
+    import japus_data
+    exchange = japus_data.load_student_exchange()   # DataFrame[StudentExchange]
+    japus_data.tables()                              # names of all tables
+    japus_data.load("claims")                        # any table by name
+
+Importing this package loads neither pandas, pandera nor frictionless: they load when a
+table is first read or validated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DataIntegrityError, DescriptorError, JapusDataError
+from .loaders import *  # noqa: F403  (the generated loaders, listed in their own __all__)
+from .loaders import __all__ as _loader_names
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    *_loader_names,
+    "DataIntegrityError",
+    "DescriptorError",
+    "JapusDataError",
+    "__version__",  # noqa: F405  (read on demand by __getattr__ below)
+    "load",
+    "package_root",
+    "tables",
+]
+
+
+def tables(root: str | Path | None = None) -> list[str]:
+    """Names of the tables in the data package, in descriptor order."""
+    from .read import package_at
+
+    return package_at(root).table_names
+
+
+def load(name: str, root: str | Path | None = None) -> pd.DataFrame:
+    """Load the table called ``name``; see :func:`tables` for the names."""
+    from .read import read_table
+
+    return read_table(name, root)
+
+
+def package_root() -> Path:
+    """Folder of the installed ``datapackage.json``, to read the CSV files directly."""
+    from .locate import package_root as _root
+
+    return _root()
+
+
+def __getattr__(name: str) -> Any:
+    # The version lives in datapackage.json, its one source; read it only when asked.
+    if name == "__version__":
+        from .descriptor import installed_package
+
+        return installed_package().version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

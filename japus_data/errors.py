@@ -1,0 +1,32 @@
+"""Exceptions the library raises on bad data: each names the file, and the rows where known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .descriptor import DescriptorError
+
+if TYPE_CHECKING:
+    from .validate import Problem
+
+__all__ = ["DataIntegrityError", "DescriptorError", "JapusDataError"]
+
+
+class JapusDataError(Exception):
+    """Base class of the errors japus-data raises about its data."""
+
+
+class DataIntegrityError(JapusDataError):
+    """A data file differs from its recorded hash and does not pass validation."""
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{path} differs from the hash recorded in datapackage.json and is invalid; "
+            f"refusing to load it:\n{shown}{tail}"
+        )

@@ -1,0 +1,161 @@
+"""Read one table into a pandas DataFrame with the dtypes its schema declares.
+
+pandas is imported here, on first use, never by ``import japus_data``. pandera is not
+imported on the fast path: a file whose sha256 matches the hash recorded in the descriptor
+is the file that was validated, so it is parsed with explicit dtypes and returned. A file
+that differs is validated in full first, and refused if invalid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .descriptor import Package, Table, installed_package, parse_package
+from .errors import DataIntegrityError, JapusDataError
+from .locate import resolve_root
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Table Schema's default boolean spellings, so that the loader accepts what frictionless does.
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def sha256_of(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def package_at(root: str | Path | None) -> Package:
+    return installed_package() if root is None else parse_package(resolve_root(root))
+
+
+def pandas_dtypes(table: Table) -> dict[str, Any]:
+    """The dtype of each column: what the loader returns and the pandera model checks."""
+    import pandas as pd
+
+    dtypes: dict[str, Any] = {}
+    for f in table.fields:
+        if f.categories is not None:
+            dtypes[f.name] = pd.CategoricalDtype(list(f.categories), ordered=False)
+        elif f.type == "integer":
+            dtypes[f.name] = "Int64"
+        elif f.type == "number":
+            dtypes[f.name] = "Float64"
+        elif f.type == "boolean":
+            dtypes[f.name] = "boolean"
+        elif f.type == "date":
+            dtypes[f.name] = "datetime64[us]"
+        else:
+            dtypes[f.name] = "str"
+    return dtypes
+
+
+def parse_csv(table: Table, data: bytes, display_path: str) -> pd.DataFrame:
+    """Parse a table's bytes with explicit dtypes; never coerce a value silently."""
+    import pandas as pd
+
+    dtypes = pandas_dtypes(table)
+    dates = [f.name for f in table.fields if f.type == "date"]
+    # Categories are read as text and converted below, because read_csv would turn an
+    # unknown code into a missing value without a word.
+    read_as = {
+        name: ("str" if isinstance(dt, pd.CategoricalDtype) else dt)
+        for name, dt in dtypes.items()
+        if name not in dates
+    }
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            encoding="utf-8",
+            dtype=read_as,
+            keep_default_na=False,
+            na_values=[""],
+            true_values=TRUE_VALUES,
+            false_values=FALSE_VALUES,
+            parse_dates=dates,
+            date_format=DATE_FORMAT,
+        )
+    except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise JapusDataError(f"{display_path}: cannot be parsed with its schema: {exc}") from None
+    if list(frame.columns) != table.field_names:
+        raise JapusDataError(
+            f"{display_path}: header {list(frame.columns)} is not the schema's fields "
+            f"{table.field_names}"
+        )
+    for name in dates:
+        if frame[name].dtype != dtypes[name]:
+            raise JapusDataError(
+                f"{display_path}: column {name!r} holds a value that is not a date"
+            )
+    for name, dt in dtypes.items():
+        if isinstance(dt, pd.CategoricalDtype):
+            text = frame[name]
+            coded = text.astype(dt)
+            unknown = coded.isna() & text.notna()
+            if unknown.any():
+                row = int(unknown.to_numpy().nonzero()[0][0]) + 2
+                raise JapusDataError(
+                    f"{display_path}:{row}:{name}: {text[unknown].iloc[0]!r} is not one of "
+                    f"the categories {list(dt.categories)}"
+                )
+            frame[name] = coded
+    return frame
+
+
+def table_attrs(package: Package, table: Table) -> dict[str, Any]:
+    """Metadata that travels with the frame: what it is, where it comes from, its licence."""
+    raw = package.raw
+    return {
+        "name": table.name,
+        "title": table.title,
+        "title_ja": table.title_ja,
+        "description": table.description,
+        "description_ja": table.description_ja,
+        "path": table.path,
+        "primary_key": list(table.primary_key),
+        "sources": raw.get("sources", []),
+        "licenses": raw.get("licenses", []),
+        "attribution": raw.get("attribution", ""),
+        "package": raw.get("name", ""),
+        "version": raw.get("version", ""),
+    }
+
+
+def read_table(name: str, root: str | Path | None = None) -> pd.DataFrame:
+    """Load table ``name`` from the installed package, or from the package at ``root``."""
+    package = package_at(root)
+    try:
+        table = package.table(name)
+    except KeyError as exc:
+        raise JapusDataError(str(exc.args[0])) from None
+    path = package.root / table.path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise JapusDataError(f"{table.path}: cannot read: {exc.strerror or exc}") from None
+    if table.hash != sha256_of(data) or table.bytes != len(data):
+        _validate_changed_file(package, table)
+    frame = parse_csv(table, data, table.path)
+    frame.attrs.update(table_attrs(package, table))
+    return frame
+
+
+def _validate_changed_file(package: Package, table: Table) -> None:
+    from .validate import validate_package
+
+    report = validate_package(package.root)
+    # The hash itself is what changed; every other check decides.
+    problems = [p for p in report.problems if p.file == table.path and p.check != "hash"]
+    if problems:
+        raise DataIntegrityError(table.path, problems)
+    warnings.warn(
+        f"{table.path} differs from the hash recorded in datapackage.json; it passed full "
+        "validation. Run `japus-data hash` to record its new hash.",
+        stacklevel=3,
+    )
