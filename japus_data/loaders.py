@@ -450,7 +450,7 @@ def load_claims(root: str | Path | None = None) -> DataFrame[Claims]:
 
 
 def load_corrections(root: str | Path | None = None) -> DataFrame[Corrections]:
-    """Corrections (訂正): Each slip of the extracted source text (OCR misreadings, lost punctuation, layout) corrected in the data: where, what it read, what it should read, and why.
+    """Corrections (訂正): Each slip of the extracted source text (OCR misreadings, lost punctuation, layout) corrected in the data: where, what it read, what it should read, and why. Markup the extraction added (**bold** marks, [link](#) brackets, '- ・' bullets) is dropped everywhere without a row here.
 
     Reads ``resources/corrections.csv``, one row per (correction_id), in file order.
     ``root`` loads another copy of the package instead of the installed one.

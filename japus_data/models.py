@@ -458,7 +458,7 @@ class Claims(pa.DataFrameModel):
 
 
 class Corrections(pa.DataFrameModel):
-    """Corrections: Each slip of the extracted source text (OCR misreadings, lost punctuation, layout) corrected in the data: where, what it read, what it should read, and why."""
+    """Corrections: Each slip of the extracted source text (OCR misreadings, lost punctuation, layout) corrected in the data: where, what it read, what it should read, and why. Markup the extraction added (**bold** marks, [link](#) brackets, '- ・' bullets) is dropped everywhere without a row here."""
 
     correction_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Correction id", description="Identifier of the correction: lowercase letters, digits and hyphens.")
     source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document whose text was corrected (see sources).")

@@ -56,8 +56,17 @@ def pandas_dtypes(table: Table) -> dict[str, Any]:
     return dtypes
 
 
-def parse_csv(table: Table, data: bytes, display_path: str) -> pd.DataFrame:
-    """Parse a table's bytes with explicit dtypes; never coerce a value silently."""
+def parse_csv(
+    table: Table,
+    data: bytes,
+    display_path: str,
+    unknown_codes: list[tuple[int, str, str]] | None = None,
+) -> pd.DataFrame:
+    """Parse a table's bytes with explicit dtypes; never coerce a value silently.
+
+    A code outside its field's categories raises, unless ``unknown_codes`` is given: the
+    validator collects every (row, field, value) there and checks the rest of the table.
+    """
     import pandas as pd
 
     dtypes = pandas_dtypes(table)
@@ -96,15 +105,17 @@ def parse_csv(table: Table, data: bytes, display_path: str) -> pd.DataFrame:
     for name, dt in dtypes.items():
         if isinstance(dt, pd.CategoricalDtype):
             text = frame[name]
-            coded = text.astype(dt)
-            unknown = coded.isna() & text.notna()
+            unknown = text.notna() & ~text.isin(dt.categories)
             if unknown.any():
-                row = int(unknown.to_numpy().nonzero()[0][0]) + 2
-                raise JapusDataError(
-                    f"{display_path}:{row}:{name}: {text[unknown].iloc[0]!r} is not one of "
-                    f"the categories {list(dt.categories)}"
-                )
-            frame[name] = coded
+                if unknown_codes is None:
+                    row = int(unknown.to_numpy().nonzero()[0][0]) + 2
+                    raise JapusDataError(
+                        f"{display_path}:{row}:{name}: {text[unknown].iloc[0]!r} is not one of "
+                        f"the categories {list(dt.categories)}"
+                    )
+                unknown_codes.extend((int(i) + 2, name, str(v)) for i, v in text[unknown].items())
+                text = text.mask(unknown)
+            frame[name] = text.astype(dt)
     return frame
 
 

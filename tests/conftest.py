@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository's package, and disposable copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from japus_data.descriptor import Package, parse_package
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_TEXT = ROOT / "source" / "mext-2025-12-18-japan-us-cooperation.ja.txt"
+
+
+@pytest.fixture(scope="session")
+def package() -> Package:
+    return parse_package(ROOT)
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A copy of the data package (descriptor, resources, source text) to mutate."""
+    root = tmp_path / "pkg"
+    root.mkdir()
+    shutil.copy2(ROOT / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(ROOT / "resources", root / "resources")
+    shutil.copytree(ROOT / "source", root / "source")
+    return root
+
+
+Edit = Callable[[str], str]
+
+
+def edit_file(path: Path, change: Edit) -> None:
+    """Apply a text edit to a file, failing loudly if it changed nothing."""
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, f"the edit did not change {path}"
+    path.write_text(after, encoding="utf-8")
