@@ -14,14 +14,15 @@ table is first read or validated.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 from .errors import DataIntegrityError, DescriptorError, JapusDataError
 from .loaders import *  # noqa: F403  (the generated loaders, listed in their own __all__)
 from .loaders import __all__ as _loader_names
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     import pandas as pd
 
 __all__ = [

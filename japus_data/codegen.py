@@ -94,9 +94,10 @@ def _columns_doc(table: Table) -> str:
 def render_loaders(package: Package) -> str:
     out = [HEADER.format(what="One typed loader per table of the data package.")]
     out.append("\nfrom __future__ import annotations\n\n")
-    out.append("from collections.abc import Callable\nfrom pathlib import Path\n")
-    out.append("from typing import TYPE_CHECKING, Any, cast\n\nfrom .read import read_table\n\n")
-    out.append("if TYPE_CHECKING:\n    from pandera.typing import DataFrame\n\n")
+    out.append("# Nothing is imported at run time: `import japus_data` must stay cheap.\n")
+    out.append("TYPE_CHECKING = False\nif TYPE_CHECKING:\n")
+    out.append("    from collections.abc import Callable\n    from pathlib import Path\n")
+    out.append("    from typing import Any\n\n    from pandera.typing import DataFrame\n\n")
     out.append("    from .models import (\n")
     out.extend(f"        {name},\n" for name in sorted(class_name(t) for t in package.tables))
     out.append("    )\n")
@@ -117,6 +118,7 @@ def render_loaders(package: Package) -> str:
         )
         out.append(f"    Columns:\n{_columns_doc(table)}")
         out.append('    """\n')
+        out.append("    from typing import cast\n\n    from .read import read_table\n\n")
         out.append(f'    return cast("DataFrame[{model}]", read_table({q(table.name)}, root))\n')
     out.append("\n\nLOADERS: dict[str, Callable[..., Any]] = {\n")
     out.extend(f"    {q(t.name)}: load_{t.name},\n" for t in package.tables)

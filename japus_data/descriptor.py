@@ -12,11 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .errors import DescriptorError as DescriptorError
 from .locate import DESCRIPTOR, package_root
-
-
-class DescriptorError(ValueError):
-    """``datapackage.json`` is missing, unreadable or not shaped like a data package."""
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from .descriptor import DescriptorError
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .validate import Problem
 
 __all__ = ["DataIntegrityError", "DescriptorError", "JapusDataError"]
+
+
+class DescriptorError(ValueError):
+    """``datapackage.json`` is missing, unreadable or not shaped like a data package."""
 
 
 class JapusDataError(Exception):

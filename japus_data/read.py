@@ -113,7 +113,11 @@ def parse_csv(
                         f"{display_path}:{row}:{name}: {text[unknown].iloc[0]!r} is not one of "
                         f"the categories {list(dt.categories)}"
                     )
-                unknown_codes.extend((int(i) + 2, name, str(v)) for i, v in text[unknown].items())
+                positions = unknown.to_numpy().nonzero()[0]
+                values = text[unknown].tolist()
+                unknown_codes.extend(
+                    (int(i) + 2, name, str(v)) for i, v in zip(positions, values, strict=True)
+                )
                 text = text.mask(unknown)
             frame[name] = text.astype(dt)
     return frame

@@ -335,7 +335,8 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
     """Each corrected text is in the columns it claims; no original slip is left in them."""
     table = package.table("corrections")
     corrections = frames["corrections"]
-    for i, c in enumerate(corrections.to_dict("records")):
+    for i, record in enumerate(corrections.to_dict("records")):
+        c = {str(k): v for k, v in record.items()}
         row = i + 2
         parts = str(c["corrected_text"]).split(" / ")
         for target in str(c["applied_to"]).split("; "):

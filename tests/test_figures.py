@@ -43,7 +43,12 @@ def test_exchange_figures_as_published() -> None:
     assert _students("inbound", "enrolled") == [3918, 2012, 953, 1215, 820, 598]
     assert _students("inbound", "government_sponsored") == [153, 38, 35, 36, 42, 34]
     assert _students("outbound", "mainly_short_to_mid_term") == [
-        13517, 3022, 5037, 2723, 1122, 7621,
+        13517,
+        3022,
+        5037,
+        2723,
+        1122,
+        7621,
     ]
     assert _students("outbound", "mainly_long_term") == [13959, 904, 2957, 1819, 170, 1734]
 
@@ -53,18 +58,27 @@ def test_reference_periods_are_typed_as_what_they_are() -> None:
     frame["key"] = frame["measure"].astype(str) + "/" + frame["country_code"].astype(str)
     periods = frame.set_index("key")[["period_type", "period_start", "period_end", "source_id"]]
     assert tuple(periods.loc["enrolled/US"]) == (
-        "point_in_time", pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-01"),
+        "point_in_time",
+        pd.Timestamp("2024-05-01"),
+        pd.Timestamp("2024-05-01"),
         "jasso-2024-international-students",
     )
     assert tuple(periods.loc["mainly_short_to_mid_term/FR"]) == (
-        "japanese_fiscal_year", pd.Timestamp("2023-04-01"), pd.Timestamp("2024-03-31"),
+        "japanese_fiscal_year",
+        pd.Timestamp("2023-04-01"),
+        pd.Timestamp("2024-03-31"),
         "jasso-fy2023-japanese-students-abroad",
     )
     assert tuple(periods.loc["mainly_long_term/US"]) == (
-        "calendar_year", pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"), "iie-open-doors",
+        "calendar_year",
+        pd.Timestamp("2023-01-01"),
+        pd.Timestamp("2023-12-31"),
+        "iie-open-doors",
     )
     assert tuple(periods.loc["mainly_long_term/CA"]) == (
-        "calendar_year", pd.Timestamp("2022-01-01"), pd.Timestamp("2022-12-31"),
+        "calendar_year",
+        pd.Timestamp("2022-01-01"),
+        pd.Timestamp("2022-12-31"),
         "oecd-education-at-a-glance",
     )
 
@@ -100,7 +114,14 @@ def test_countries_are_iso_coded_and_g7() -> None:
     countries = japus_data.load_countries().set_index("country_code")
     assert list(countries.index) == [*COUNTRIES, "JP"]
     assert countries["g7_member"].all()
-    assert list(countries.loc[COUNTRIES, "iso_alpha3"]) == ["USA", "FRA", "GBR", "DEU", "ITA", "CAN"]
+    assert list(countries.loc[COUNTRIES, "iso_alpha3"]) == [
+        "USA",
+        "FRA",
+        "GBR",
+        "DEU",
+        "ITA",
+        "CAN",
+    ]
     assert countries.loc["FR", "iso_numeric"] == "250"
     assert not countries.loc["JP", "is_partner"]
 
@@ -112,8 +133,22 @@ def _participants() -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("record", "program", "direction", "field", "partner", "count"),
     [
-        ("jasso-stem-doctoral-slot-fy2025-selected-all", "jasso-stem-doctoral-slot", "outbound", "stem", None, 10),
-        ("jasso-stem-doctoral-slot-fy2025-selected-us", "jasso-stem-doctoral-slot", "outbound", "stem", "US", 7),
+        (
+            "jasso-stem-doctoral-slot-fy2025-selected-all",
+            "jasso-stem-doctoral-slot",
+            "outbound",
+            "stem",
+            None,
+            10,
+        ),
+        (
+            "jasso-stem-doctoral-slot-fy2025-selected-us",
+            "jasso-stem-doctoral-slot",
+            "outbound",
+            "stem",
+            "US",
+            7,
+        ),
         ("fulbright-fy2025-sent-stem", "fulbright", "outbound", "stem", None, 7),
         ("fulbright-fy2025-received-all", "fulbright", "inbound", "all_fields", None, 40),
         ("fulbright-fy2025-sent-all", "fulbright", "outbound", "all_fields", None, 30),
@@ -128,7 +163,9 @@ def test_program_participants(
 ) -> None:
     row = _participants().loc[record]
     assert (row["program_id"], row["direction"], row["field"]) == (program, direction, field)
-    assert (None if pd.isna(row["partner_country_code"]) else row["partner_country_code"]) == partner
+    assert (
+        None if pd.isna(row["partner_country_code"]) else row["partner_country_code"]
+    ) == partner
     assert row["participants"] == count
 
 
@@ -136,10 +173,15 @@ def test_program_periods() -> None:
     rows = _participants()
     fy2025 = rows.loc["fulbright-fy2025-sent-all"]
     assert (fy2025["period_precision"], fy2025["period_start"], fy2025["period_end"]) == (
-        "japanese_fiscal_year", pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31"),
+        "japanese_fiscal_year",
+        pd.Timestamp("2025-04-01"),
+        pd.Timestamp("2026-03-31"),
     )
     map_row = rows.loc["map-fund-2024-2025-sent"]
-    assert (map_row["period_precision"], map_row["period_as_stated"]) == ("year_range", "2024~2025年")
+    assert (map_row["period_precision"], map_row["period_as_stated"]) == (
+        "year_range",
+        "2024~2025年",
+    )
 
 
 def test_program_facts() -> None:
@@ -150,7 +192,9 @@ def test_program_facts() -> None:
     milestones = japus_data.load_program_milestones().set_index("milestone_id")
     resumed = milestones.loc["fulbright-stem-resumed"]
     assert (resumed["quantity"], resumed["unit"]) == (50, "years")
-    assert "授業料上限を撤廃" in milestones.loc["fulbright-tuition-cap-removed", "description_ja"]
+    assert "授業料上限を撤廃" in str(
+        milestones.loc["fulbright-tuition-cap-removed", "description_ja"]
+    )
     assert milestones.loc["map-fund-established", "meeting_id"] == "summit-2024-04"
 
 
@@ -160,7 +204,9 @@ def test_ostp_meetings() -> None:
     visit = meetings.loc["mext-ostp-2025-10-28"]
     assert (phone["date_start"], phone["mode"]) == (pd.Timestamp("2025-04-03"), "telephone")
     assert (visit["date_start"], visit["mode"], visit["place_organization_id"]) == (
-        pd.Timestamp("2025-10-28"), "in_person", "mext",
+        pd.Timestamp("2025-10-28"),
+        "in_person",
+        "mext",
     )
     assert "AI for Science" in visit["outcome_ja"]
     assert "AI、量子、半導体、宇宙" in phone["outcome_ja"]
@@ -171,10 +217,15 @@ def test_ostp_meetings() -> None:
 def test_agreements_and_parties() -> None:
     agreements = japus_data.load_agreements().set_index("agreement_id")
     moc = agreements.loc["tpd-moc-2025-10-28"]
-    assert (moc["date_start"], moc["kind"]) == (pd.Timestamp("2025-10-28"), "memorandum_of_cooperation")
+    assert (moc["date_start"], moc["kind"]) == (
+        pd.Timestamp("2025-10-28"),
+        "memorandum_of_cooperation",
+    )
     nasa = agreements.loc["mext-nasa-ia-2024-04"]
     assert (nasa["date_precision"], nasa["date_start"], nasa["date_end"]) == (
-        "month", pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-30"),
+        "month",
+        pd.Timestamp("2024-04-01"),
+        pd.Timestamp("2024-04-30"),
     )
     parties = japus_data.load_agreement_parties()
     by_agreement = parties.groupby("agreement_id")["organization_id"].apply(sorted).to_dict()
@@ -192,8 +243,13 @@ def test_agreements_and_parties() -> None:
 def test_the_seven_cooperation_areas() -> None:
     areas = japus_data.load_cooperation_areas()
     assert list(areas["name_ja"]) == [
-        "AI", "研究セキュリティ", "Beyond 5G/6G", "医薬品・バイオサプライチェーン", "量子",
-        "フュージョンエネルギー", "宇宙",
+        "AI",
+        "研究セキュリティ",
+        "Beyond 5G/6G",
+        "医薬品・バイオサプライチェーン",
+        "量子",
+        "フュージョンエネルギー",
+        "宇宙",
     ]
     assert (areas["agreement_id"] == "tpd-moc-2025-10-28").all()
 
@@ -202,15 +258,25 @@ def test_cooperation_activities() -> None:
     activities = japus_data.load_cooperation_activities().set_index("activity_id")
     aspire = activities.loc["aspire-nsf-bio-research"]
     assert (aspire["quantity"], aspire["unit"], aspire["date_precision"]) == (
-        3, "research projects", "year_range",
+        3,
+        "research projects",
+        "year_range",
     )
-    assert (aspire["date_start"], aspire["date_end"]) == (pd.Timestamp("2024-01-01"), pd.Timestamp("2030-12-31"))
+    assert (aspire["date_start"], aspire["date_end"]) == (
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2030-12-31"),
+    )
     eid = activities.loc["eid-conference-2025"]
     assert (eid["date_precision"], eid["date_start"], eid["place_ja"]) == (
-        "month", pd.Timestamp("2025-03-01"), "東京",
+        "month",
+        pd.Timestamp("2025-03-01"),
+        "東京",
     )
     links = japus_data.load_activity_areas()
-    assert set(links.loc[links["activity_id"] == "doe-ai-for-science-framework", "area_id"]) == {"ai", "quantum"}
+    assert set(links.loc[links["activity_id"] == "doe-ai-for-science-framework", "area_id"]) == {
+        "ai",
+        "quantum",
+    }
     # Every bullet under 各分野での協力状況 (text lines 50-73) has a row; ISS and Artemis one each.
     bullets = [line for line in _source_lines()[49:] if line.lstrip().startswith("- ・")]
     assert len(activities) == len(bullets) + 1
@@ -219,9 +285,31 @@ def test_cooperation_activities() -> None:
 def test_every_organization_named_is_recorded() -> None:
     orgs = japus_data.load_organizations()
     text = SOURCE_TEXT.read_text(encoding="utf-8")
-    for acronym in ["OSTP", "DOE", "NASA", "AMED", "NIH", "JST", "NSF", "PPPL", "GA", "DHS S&T", "OECD", "ISS", "ITER"]:
+    for acronym in [
+        "OSTP",
+        "DOE",
+        "NASA",
+        "AMED",
+        "NIH",
+        "JST",
+        "NSF",
+        "PPPL",
+        "GA",
+        "DHS S&T",
+        "OECD",
+        "ISS",
+        "ITER",
+    ]:
         assert acronym in text
         assert acronym in set(orgs["acronym"].dropna()), acronym
-    for name in ["文部科学省", "内閣府", "日本学生支援機構", "理化学研究所", "アルゴンヌ国立研究所", "アルテミス計画", "JT-60SA"]:
+    for name in [
+        "文部科学省",
+        "内閣府",
+        "日本学生支援機構",
+        "理化学研究所",
+        "アルゴンヌ国立研究所",
+        "アルテミス計画",
+        "JT-60SA",
+    ]:
         assert name in text
         assert orgs["name_in_source"].str.contains(name, regex=False).any(), name

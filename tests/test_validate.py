@@ -44,25 +44,103 @@ MUTATIONS = [
     ("student_exchange", "US,inbound,enrolled,3918", "US,inbund,enrolled,3918", 2, "direction"),
     ("student_exchange", "US,inbound,enrolled,3918", "US,inbound,enrolled,3918x", 2, "students"),
     ("student_exchange", "US,inbound,enrolled,3918", "US,inbound,enrolled,-5", 2, "students"),
-    ("student_exchange", "FR,inbound,government_sponsored,38", "FR,inbound,government_sponsored,3800", 5, "students"),
-    ("student_exchange", "FR,outbound,mainly_short_to_mid_term,3022,,japanese_fiscal_year,2023-04-01", "FR,outbound,mainly_short_to_mid_term,3022,,japanese_fiscal_year,2023-01-01", 15, "period_start"),
-    ("student_exchange", "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-31", "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-30", 25, "period_end"),
-    ("student_exchange", "US,inbound,government_sponsored,153,enrolled", "US,inbound,government_sponsored,153,enroled", 3, "subset_of_measure"),
+    (
+        "student_exchange",
+        "FR,inbound,government_sponsored,38",
+        "FR,inbound,government_sponsored,3800",
+        5,
+        "students",
+    ),
+    (
+        "student_exchange",
+        "FR,outbound,mainly_short_to_mid_term,3022,,japanese_fiscal_year,2023-04-01",
+        "FR,outbound,mainly_short_to_mid_term,3022,,japanese_fiscal_year,2023-01-01",
+        15,
+        "period_start",
+    ),
+    (
+        "student_exchange",
+        "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-31",
+        "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-30",
+        25,
+        "period_end",
+    ),
+    (
+        "student_exchange",
+        "US,inbound,government_sponsored,153,enrolled",
+        "US,inbound,government_sponsored,153,enroled",
+        3,
+        "subset_of_measure",
+    ),
     ("countries", "US,USA,840", "US,US1,840", 2, "iso_alpha3"),
-    ("countries", "FR,FRA,250,フランス,France,true,true", "FR,FRA,250,フランス,France,true,maybe", 3, "g7_member"),
-    ("organizations", "ga,ジェネラル・アトミックス社,General Atomics,official,GA,ジェネラル・アトミックス社 (GA),US", "ga,ジェネラル・アトミックス社,General Atomics,official,GA,ジェネラル・アトミックス社 (GA),XX", 18, "country_code"),
+    (
+        "countries",
+        "FR,FRA,250,フランス,France,true,true",
+        "FR,FRA,250,フランス,France,true,maybe",
+        3,
+        "g7_member",
+    ),
+    (
+        "organizations",
+        "General Atomics,official,GA,ジェネラル・アトミックス社 (GA),US",
+        "General Atomics,official,GA,ジェネラル・アトミックス社 (GA),XX",
+        18,
+        "country_code",
+    ),
     ("organizations", "cao,内閣府,Cabinet Office,", "cao,内閣府,,", 3, "name_en"),
-    ("organizations", "riken,理化学研究所,RIKEN,official,,理化学研究所,JP,research_institute", "riken,理化学研究所,RIKEN,official,,理化学研究所,JP,laboratory", 7, "kind"),
-    ("cooperation_areas", "ai,1,AI,artificial intelligence (AI),tpd-moc-2025-10-28", "ai,1,AI,artificial intelligence (AI),tpd-moc-2099", 2, "agreement_id"),
+    (
+        "organizations",
+        "riken,理化学研究所,RIKEN,official,,理化学研究所,JP,research_institute",
+        "riken,理化学研究所,RIKEN,official,,理化学研究所,JP,laboratory",
+        7,
+        "kind",
+    ),
+    (
+        "cooperation_areas",
+        "ai,1,AI,artificial intelligence (AI),tpd-moc-2025-10-28",
+        "ai,1,AI,artificial intelligence (AI),tpd-moc-2099",
+        2,
+        "agreement_id",
+    ),
     ("program_participants", "stem,US,7,", "stem,US,70,", 3, "participants"),
-    ("meetings", "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-30", "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-29", 2, "date_end"),
+    (
+        "meetings",
+        "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-30",
+        "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-29",
+        2,
+        "date_end",
+    ),
     ("meetings", "2025-04-03,2025-04-03,day", "2025-04-03,2025-04-02,day", 5, "date_end"),
     ("sources", ",2025-12-18,title page", ",2025-13-18,title page", 2, "date_published"),
     ("claims", "approximately,4000,3918,", "approximately,4000,3919,", 2, "value_computed"),
-    ("claims", "approximately,28000,27476,persons,0.05", "approximately,28000,27476,persons,0.01", 3, "value_stated"),
-    ("corrections", "ocr-pressurized-rover,mext-2025-12-18,58,", "ocr-pressurized-rover,mext-2025-12-18,57,", 2, "original_text"),
-    ("organizations", "ga,ジェネラル・アトミックス社,", "ga,ジェネラル・アトムクス社,", 3, "original_text"),
-    ("activity_organizations", "iter-cooperation,iter,project", "iter-cooperation,iter,sponsor", 14, "role"),
+    (
+        "claims",
+        "approximately,28000,27476,persons,0.05",
+        "approximately,28000,27476,persons,0.01",
+        3,
+        "value_stated",
+    ),
+    (
+        "corrections",
+        "ocr-pressurized-rover,mext-2025-12-18,58,",
+        "ocr-pressurized-rover,mext-2025-12-18,57,",
+        2,
+        "original_text",
+    ),
+    (
+        "organizations",
+        "ga,ジェネラル・アトミックス社,",
+        "ga,ジェネラル・アトムクス社,",
+        3,
+        "original_text",
+    ),
+    (
+        "activity_organizations",
+        "iter-cooperation,iter,project",
+        "iter-cooperation,iter,sponsor",
+        14,
+        "role",
+    ),
 ]
 
 
@@ -110,8 +188,10 @@ def test_a_changed_file_without_a_new_hash_is_reported(package_copy: Path) -> No
 def test_all_errors_are_reported_at_once(package_copy: Path) -> None:
     chosen = [MUTATIONS[0], MUTATIONS[7], MUTATIONS[11], MUTATIONS[12], MUTATIONS[-1]]
     for file, old, new, _, _ in chosen:
-        path = package_copy / "resources" / f"{file}.csv"
-        edit_file(path, lambda t, o=old, n=new: t.replace(o, n, 1))
+        text = (package_copy / "resources" / f"{file}.csv").read_text(encoding="utf-8")
+        (package_copy / "resources" / f"{file}.csv").write_text(
+            text.replace(old, new, 1), encoding="utf-8"
+        )
     # A second unknown code in the same file as the first.
     edit_file(
         package_copy / "resources" / "student_exchange.csv",
@@ -197,7 +277,9 @@ def _digests(root: Path) -> dict[str, str]:
 def test_validation_never_rewrites_a_file(package_copy: Path) -> None:
     before = _digests(package_copy)
     assert run_cli("validate", str(package_copy)).returncode == 0
-    edit_file(package_copy / "resources" / "countries.csv", lambda t: t.replace("US,USA", "US,US1", 1))
+    edit_file(
+        package_copy / "resources" / "countries.csv", lambda t: t.replace("US,USA", "US,US1", 1)
+    )
     mutated = _digests(package_copy)
     assert run_cli("validate", str(package_copy)).returncode == 1
     assert _digests(package_copy) == mutated

@@ -1,0 +1,37 @@
+# Two commands set up and run everything on a fresh machine (Python >= 3.11 and make):
+#   make run    validate the data package and summarise its tables
+#   make test   run the whole test suite
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+
+.PHONY: run test setup hash generate bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(VENV)/bin/japus-data validate
+	$(VENV)/bin/japus-data list
+
+test: setup
+	$(PY) -m pytest
+
+# For contributors: after editing a CSV, record its new hash; after editing the schema in
+# datapackage.json, regenerate the pandera models and loaders.
+hash: setup
+	$(VENV)/bin/japus-data hash
+
+generate: setup
+	$(VENV)/bin/japus-data generate
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) dist build site .pytest_cache .mypy_cache .ruff_cache
