@@ -52,6 +52,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...]
     hash: str | None
     bytes: int | None
+    sources: tuple[dict[str, Any], ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -134,6 +135,7 @@ def _table(raw: dict[str, Any]) -> Table:
         foreign_keys=fks,
         hash=raw.get("hash"),
         bytes=raw.get("bytes"),
+        sources=tuple(raw.get("sources", [])),
     )
 
 

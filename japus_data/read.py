@@ -134,7 +134,8 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
         "description_ja": table.description_ja,
         "path": table.path,
         "primary_key": list(table.primary_key),
-        "sources": raw.get("sources", []),
+        # The documents this table's rows cite, else the package's.
+        "sources": list(table.sources) or raw.get("sources", []),
         "licenses": raw.get("licenses", []),
         "attribution": raw.get("attribution", ""),
         "package": raw.get("name", ""),

@@ -118,7 +118,10 @@ def test_frame_carries_its_metadata(name: str, package: Package) -> None:
     assert attrs["title_ja"] == table.title_ja
     assert attrs["licenses"][0]["name"] == "CC-BY-4.0"
     assert "MEXT" in attrs["attribution"]
-    assert attrs["sources"] and attrs["version"] == package.version
+    assert attrs["version"] == package.version
+    assert attrs["sources"][0]["source_id"] == "mext-2025-12-18"
+    cited = set(japus_data.load(name)["source_id"]) if "source_id" in table.field_names else set()
+    assert cited <= {s["source_id"] for s in attrs["sources"]}
 
 
 @pytest.mark.parametrize("name", TABLES)
