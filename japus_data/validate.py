@@ -277,14 +277,14 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         path = package.table("program_participants").path
         frame = participants.reset_index()
         base = ["program_id", "period_start", "direction", "stage"]
-        for narrow, wide in (
-            ("partner_country_code", {"partner_country_code": None}),
-            ("field", {"field": "all_fields"}),
+        # A count for one country is part of the count for all (empty partner); a count for
+        # one field is part of the count for all_fields.
+        for narrow, is_whole in (
+            ("partner_country_code", frame["partner_country_code"].isna()),
+            ("field", frame["field"] == "all_fields"),
         ):
-            ((column, value),) = wide.items()
-            is_whole = frame[column].isna() if value is None else frame[column] == value
-            others = [c for c in ("partner_country_code", "field") if c != narrow]
-            keys = [*base, *others]
+            other = "field" if narrow == "partner_country_code" else "partner_country_code"
+            keys = [*base, other]
             whole = frame[is_whole][[*keys, "participants"]].astype({k: "str" for k in keys})
             part = frame[~is_whole].astype({k: "str" for k in keys})
             merged = part.merge(whole, on=keys, how="inner", suffixes=("", "_whole"))

@@ -104,6 +104,13 @@ MUTATIONS = [
     ),
     ("program_participants", "stem,US,7,", "stem,US,70,", 3, "participants"),
     (
+        "program_participants",
+        "outbound,participated,stem,,7,",
+        "outbound,participated,stem,,70,",
+        4,
+        "participants",
+    ),
+    (
         "meetings",
         "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-30",
         "summit-2024-04,leaders_summit,日米首脳会談,Japan–US summit meeting,2024-04-01,2024-04-29",
