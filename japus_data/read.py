@@ -31,6 +31,11 @@ def sha256_of(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def matches_record(table: Table, data: bytes) -> bool:
+    """Whether ``data`` is the file whose hash and size the descriptor records."""
+    return table.hash == sha256_of(data) and table.bytes == len(data)
+
+
 def package_at(root: str | Path | None) -> Package:
     return installed_package() if root is None else parse_package(resolve_root(root))
 
@@ -107,17 +112,14 @@ def parse_csv(
             text = frame[name]
             unknown = text.notna() & ~text.isin(dt.categories)
             if unknown.any():
+                rows = [int(i) + 2 for i in unknown.to_numpy().nonzero()[0]]
+                values = [str(v) for v in text[unknown]]
                 if unknown_codes is None:
-                    row = int(unknown.to_numpy().nonzero()[0][0]) + 2
                     raise JapusDataError(
-                        f"{display_path}:{row}:{name}: {text[unknown].iloc[0]!r} is not one of "
+                        f"{display_path}:{rows[0]}:{name}: {values[0]!r} is not one of "
                         f"the categories {list(dt.categories)}"
                     )
-                positions = unknown.to_numpy().nonzero()[0]
-                values = text[unknown].tolist()
-                unknown_codes.extend(
-                    (int(i) + 2, name, str(v)) for i, v in zip(positions, values, strict=True)
-                )
+                unknown_codes.extend((row, name, v) for row, v in zip(rows, values, strict=True))
                 text = text.mask(unknown)
             frame[name] = text.astype(dt)
     return frame
@@ -155,7 +157,7 @@ def read_table(name: str, root: str | Path | None = None) -> pd.DataFrame:
         data = path.read_bytes()
     except OSError as exc:
         raise JapusDataError(f"{table.path}: cannot read: {exc.strerror or exc}") from None
-    if table.hash != sha256_of(data) or table.bytes != len(data):
+    if not matches_record(table, data):
         _validate_changed_file(package, table)
     frame = parse_csv(table, data, table.path)
     frame.attrs.update(table_attrs(package, table))

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from .descriptor import DescriptorError, Package, Table, parse_package
 from .errors import JapusDataError
 from .locate import DESCRIPTOR
-from .read import parse_csv, sha256_of
+from .read import matches_record, parse_csv, sha256_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SOURCE_TEXT_DIR = "source"
-# frictionless compares the descriptor's hash and bytes too; _hash_problems says it once.
+# frictionless compares the descriptor's hash and bytes too; _hash_problem says it once.
 RECORDED_STATS = {"hash-count", "byte-count"}
 
 
@@ -80,7 +80,6 @@ def validate_package(root: Path) -> Report:
             frames[table.name] = frame
             report.rows[table.name] = len(frame)
     found.extend(_rule_problems(package, frames))
-    found.extend(_hash_problems(package))
     report.problems = _deduplicate(found)
     return report
 
@@ -117,7 +116,7 @@ def _frictionless_problems(root: Path) -> Iterator[Problem]:
         file = _relative(root, place)
         for error in task.errors:
             if error.type in RECORDED_STATS:
-                continue  # reported once, with the command that fixes it, by _hash_problems
+                continue  # reported once, with the command that fixes it, by _hash_problem
             row = getattr(error, "row_number", None)
             name = getattr(error, "field_name", None)
             if name is None and error.type == "foreign-key":
@@ -150,15 +149,16 @@ def _typed_frame(package: Package, table: Table) -> tuple[pd.DataFrame | None, l
         data = (package.root / table.path).read_bytes()
     except OSError as exc:
         return None, [Problem(table.path, None, None, f"cannot read: {exc}", "io")]
+    problems = [] if matches_record(table, data) else [_hash_problem(table, data)]
     unknown: list[tuple[int, str, str]] = []
     try:
         frame = parse_csv(table, data, table.path, unknown)
     except JapusDataError as exc:
-        return None, [Problem(table.path, None, None, str(exc), "parse")]
-    problems = [
+        return None, [*problems, Problem(table.path, None, None, str(exc), "parse")]
+    problems.extend(
         Problem(table.path, row, name, f"{value!r} is not one of its categories", "categories")
         for row, name, value in unknown
-    ]
+    )
     model = MODELS.get(table.name)
     if model is None:
         message = "no pandera model: run `japus-data generate`"
@@ -387,22 +387,15 @@ def _against_source_text(
 # hashes -----------------------------------------------------------------------------------
 
 
-def _hash_problems(package: Package) -> Iterator[Problem]:
-    for table in package.tables:
-        try:
-            data = (package.root / table.path).read_bytes()
-        except OSError:
-            continue  # reported as unreadable above
-        digest = sha256_of(data)
-        if table.hash != digest or table.bytes != len(data):
-            yield Problem(
-                table.path,
-                None,
-                None,
-                f"recorded hash/bytes {table.hash}/{table.bytes} differ from the file's "
-                f"{digest}/{len(data)}: run `japus-data hash`",
-                "hash",
-            )
+def _hash_problem(table: Table, data: bytes) -> Problem:
+    return Problem(
+        table.path,
+        None,
+        None,
+        f"recorded hash/bytes {table.hash}/{table.bytes} differ from the file's "
+        f"{sha256_of(data)}/{len(data)}: run `japus-data hash`",
+        "hash",
+    )
 
 
 __all__ = ["DescriptorError", "Problem", "Report", "validate_package"]
