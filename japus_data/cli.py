@@ -1,4 +1,4 @@
-"""The ``japus-data`` command: validate, list, show, hash, generate.
+"""The ``japus-data`` command: validate, list, show, hash, generate, diff.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 usage or I/O error. Errors on bad input are
 one line each, never a traceback.
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .descriptor import DescriptorError
+from .diff import DiffError
 from .errors import JapusDataError
 from .locate import DESCRIPTOR, resolve_root
 
@@ -36,6 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("path", nargs="?", help="datapackage.json or its folder (default: .)")
     g = sub.add_parser("generate", help="regenerate models.py and loaders.py from the descriptor")
     g.add_argument("--check", action="store_true", help="exit 1 if they are out of date")
+    d = sub.add_parser(
+        "diff",
+        help="rows added, removed and changed per table between two versions",
+        description=(
+            "Compare two versions of the data package by primary key. OLD and NEW are each a "
+            "folder or datapackage.json, or a git revision: git:REV (e.g. git:origin/main, "
+            "git:HEAD~1, git:v1.0.0:subdir). A name that is not an existing path is tried as "
+            "a revision. Exit 0 when compared, 1 when a --fail-on-* condition holds, 2 on bad "
+            "input."
+        ),
+    )
+    d.add_argument("old", metavar="OLD", help="the earlier version: path or git:REV")
+    d.add_argument("new", metavar="NEW", nargs="?", default=".", help="the later (default: .)")
+    d.add_argument("--repo", default=".", help="git repository for revisions (default: .)")
+    d.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    d.add_argument(
+        "--fail-on-removed",
+        action="store_true",
+        help="exit 1 if a table lost rows or was removed",
+    )
+    d.add_argument(
+        "--fail-on-version",
+        action="store_true",
+        help="exit 1 if NEW's version does not follow the version recipe",
+    )
     return parser
 
 
@@ -119,6 +145,21 @@ def _generate(check: bool) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import RENDERERS, diff_packages
+
+    result = diff_packages(args.old, args.new, args.repo)
+    print(RENDERERS[args.format](result))
+    if args.format != "text":  # the text report already shows them
+        for warning in result.warnings():
+            print(f"japus-data: warning: {warning}", file=sys.stderr)
+    if args.fail_on_removed and result.lost_rows:
+        return EXIT_INVALID
+    if args.fail_on_version and not result.version_follows_recipe:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -130,7 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _show(args.table, args.path)
         if args.command == "hash":
             return _hash(args.path)
+        if args.command == "diff":
+            return _diff(args)
         return _generate(args.check)
+    except DiffError as exc:
+        print(f"japus-data: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,413 @@
+"""`japus-data diff`: rows, schema and version changes between two versions of the package."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from japus_data.cli import main
+from japus_data.diff import diff_packages
+
+from .conftest import ROOT
+
+OLD = str(ROOT)
+Rows = list[list[str]]
+
+
+def edit_rows(root: Path, table: str, change: Callable[[Rows], None]) -> None:
+    """Rewrite ``resources/<table>.csv`` after ``change`` edits its rows (header first)."""
+    path = root / "resources" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    change(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    change(raw)
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def resource(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in raw["resources"] if r["name"] == name)
+    return found
+
+
+def set_version(root: Path, version: str) -> None:
+    edit_descriptor(root, lambda raw: raw.update(version=version))
+
+
+def append_korea(rows: Rows) -> None:
+    rows.append(
+        ["KR", "KOR", "410", "韓国", "Republic of Korea", "true", "false", "", *rows[1][8:]]
+    )
+
+
+def delete_row(key: str) -> Callable[[Rows], None]:
+    def change(rows: Rows) -> None:
+        rows[:] = [r for r in rows if r[0] != key]
+
+    return change
+
+
+def set_cell(key: str, column: str, value: str) -> Callable[[Rows], None]:
+    def change(rows: Rows) -> None:
+        col = rows[0].index(column)
+        for r in rows[1:]:
+            if r[0] == key:
+                r[col] = value
+
+    return change
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["diff", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def test_identical_versions(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
+    code, out, err = run(capsys, OLD, str(package_copy))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        "\n"
+        "no changes\n"
+        "\n"
+        "version: 1.0.0 → 1.0.0\n"
+        "suggested version: 1.0.0 (no change)\n"
+    )
+
+
+def test_appended_row_is_minor(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
+    edit_rows(package_copy, "countries", append_korea)
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        "WARNING: NEW's version is 1.0.0; the recipe gives 1.1.0 (minor)\n"
+        "\n"
+        "countries: 7 → 8 rows: 1 added, 0 removed, 0 changed\n"
+        "  + KR\n"
+        "\n"
+        "version: 1.0.0 → 1.0.0\n"
+        "suggested version: 1.1.0 (minor: rows appended to countries)\n"
+    )
+    # Bumped as the recipe says: no warning, and --fail-on-version passes.
+    set_version(package_copy, "1.1.0")
+    code, out, _ = run(capsys, OLD, str(package_copy), "--fail-on-version")
+    assert code == 0
+    assert "WARNING" not in out
+    set_version(package_copy, "1.0.1")
+    assert run(capsys, OLD, str(package_copy), "--fail-on-version")[0] == 1
+
+
+def test_deleted_row_warns_and_can_fail(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    edit_rows(package_copy, "countries", delete_row("IT"))
+    set_version(package_copy, "2.0.0")
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (2.0.0)\n"
+        "WARNING: countries lost 1 row (7 → 6 rows; 0 added)\n"
+        "\n"
+        "countries: 7 → 6 rows: 0 added, 1 removed, 0 changed\n"
+        "  - IT\n"
+        "\n"
+        "version: 1.0.0 → 2.0.0\n"
+        "suggested version: 2.0.0 (major: rows removed from countries)\n"
+    )
+    code, _, err = run(capsys, OLD, str(package_copy), "--fail-on-removed", "--format", "json")
+    assert code == 1
+    assert "japus-data: warning: countries lost 1 row" in err
+
+
+def test_changed_value_by_composite_key(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    def change(rows: Rows) -> None:
+        header = rows[0]
+        for r in rows[1:]:
+            if r[:3] == ["FR", "inbound", "enrolled"]:
+                r[header.index("students")] = "2013"
+                r[header.index("note")] = "Fixed | checked"
+
+    edit_rows(package_copy, "student_exchange", change)
+    set_version(package_copy, "1.0.1")
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (1.0.1)\n"
+        "\n"
+        "student_exchange: 24 → 24 rows: 0 added, 0 removed, 1 changed\n"
+        "  ~ country_code=FR, direction=inbound, measure=enrolled, period_start=2024-05-01\n"
+        "      students: '2012' → '2013'\n"
+        "      note: '' → 'Fixed | checked'\n"
+        "\n"
+        "version: 1.0.0 → 1.0.1\n"
+        "suggested version: 1.0.1 (patch: values fixed in student_exchange)\n"
+    )
+    code, out, _ = run(capsys, OLD, str(package_copy), "--format", "markdown")
+    assert code == 0
+    assert "| `student_exchange` | changed | 24 | 24 | 0 | 0 | 1 |  |" in out
+    assert "  - `note`: `∅` → `Fixed \\| checked`" in out
+    assert "Version: 1.0.0 → 1.0.1 ✅ follows the recipe" in out
+
+
+def test_added_column_and_retyped_field_are_major(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    def add_field(raw: dict[str, Any]) -> None:
+        fields = resource(raw, "countries")["schema"]["fields"]
+        fields.append({"name": "region", "type": "string"})
+        resource(raw, "student_exchange")["schema"]["fields"][3]["type"] = "number"
+
+    def add_column(rows: Rows) -> None:
+        rows[0].append("region")
+        for r in rows[1:]:
+            r.append("Asia" if r[0] == "JP" else "")
+
+    edit_descriptor(package_copy, add_field)
+    edit_rows(package_copy, "countries", add_column)
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        "WARNING: NEW's version is 1.0.0; the recipe gives 2.0.0 (major)\n"
+        "\n"
+        "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n"
+        "  schema: column added: region (string)\n"
+        "\n"
+        "student_exchange: 24 → 24 rows: 0 added, 0 removed, 0 changed\n"
+        "  schema: column retyped: students integer → number\n"
+        "\n"
+        "version: 1.0.0 → 1.0.0\n"
+        "suggested version: 2.0.0 (major: column countries.region added; "
+        "column student_exchange.students retyped integer → number)\n"
+    )
+
+
+def test_dropped_and_added_tables(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
+    def change(raw: dict[str, Any]) -> None:
+        claims = resource(raw, "claims")
+        raw["resources"].remove(claims)
+        extra = json.loads(json.dumps(resource(raw, "countries")))
+        extra.update(name="countries_copy", path="resources/countries.csv")
+        raw["resources"].append(extra)
+
+    edit_descriptor(package_copy, change)
+    code, out, _ = run(capsys, OLD, str(package_copy), "--fail-on-removed")
+    assert code == 1
+    assert out == (
+        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        "WARNING: table claims removed: 4 rows lost\n"
+        "WARNING: NEW's version is 1.0.0; the recipe gives 2.0.0 (major)\n"
+        "tables added: countries_copy\n"
+        "tables removed: claims\n"
+        "\n"
+        "countries_copy: table added, 7 rows\n"
+        "\n"
+        "claims: table removed, 4 rows lost\n"
+        "\n"
+        "version: 1.0.0 → 1.0.0\n"
+        "suggested version: 2.0.0 (major: table claims removed)\n"
+    )
+
+
+def test_metadata_change_is_a_patch(package_copy: Path) -> None:
+    def change(raw: dict[str, Any]) -> None:
+        resource(raw, "countries")["description"] = "Countries."
+        resource(raw, "countries")["schema"]["fields"][0]["description"] = "Code."
+        raw["keywords"] = ["Japan"]
+
+    edit_descriptor(package_copy, change)
+    result = diff_packages(OLD, str(package_copy)).to_dict()
+    assert result["tables"]["countries"]["metadata"] == ["description", "country_code.description"]
+    assert result["metadata"] == ["keywords"]
+    assert (result["bump"], result["suggested_version"]) == ("patch", "1.0.1")
+
+
+def test_json_report(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
+    edit_rows(package_copy, "countries", append_korea)
+    edit_rows(package_copy, "countries", delete_row("IT"))
+    edit_rows(package_copy, "countries", set_cell("FR", "iso_numeric", "251"))
+    code, out, _ = run(capsys, OLD, str(package_copy), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["old"] == {"label": OLD, "version": "1.0.0"}
+    assert report["rows_lost"] == {"countries": 1}
+    assert report["tables"] == {
+        "countries": {
+            "status": "changed",
+            "rows_old": 7,
+            "rows_new": 7,
+            "added": 1,
+            "removed": 1,
+            "changed": 1,
+            "primary_key": ["country_code"],
+            "added_rows": [{"country_code": "KR"}],
+            "removed_rows": [{"country_code": "IT"}],
+            "changed_rows": [
+                {
+                    "key": {"country_code": "FR"},
+                    "fields": {"iso_numeric": {"old": "250", "new": "251"}},
+                }
+            ],
+            "schema": {
+                "fields_added": [],
+                "fields_removed": [],
+                "fields_retyped": [],
+                "primary_key": None,
+            },
+            "metadata": [],
+        }
+    }
+    assert (report["bump"], report["suggested_version"]) == ("major", "2.0.0")
+    assert report["version_follows_recipe"] is False
+
+
+def test_data_the_schema_rejects_is_still_compared(package_copy: Path) -> None:
+    """Text cells: a non-number, a ragged row and a duplicate key are reported, not refused."""
+
+    def break_rows(rows: Rows) -> None:
+        rows[1][rows[0].index("iso_numeric")] = "eight hundred"
+        rows.append(list(rows[2]))  # FR again: a duplicate primary key
+        rows.append(["XX", "only two cells"])
+
+    edit_rows(package_copy, "countries", break_rows)
+    table = diff_packages(OLD, str(package_copy)).to_dict()["tables"]["countries"]
+    assert table["added_rows"] == [{"country_code": "FR"}, {"country_code": "XX"}]
+    assert table["changed_rows"] == [
+        {
+            "key": {"country_code": "US"},
+            "fields": {"iso_numeric": {"old": "840", "new": "eight hundred"}},
+        }
+    ]
+
+
+# --------------------------------------------------------------------------- git revisions
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-C",
+            str(repo),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo(package_copy: Path) -> Path:
+    """A git repository holding the package in ``pkg/``: HEAD~1 as released, HEAD with a row
+    appended, and an uncommitted value change in the working tree."""
+    top = package_copy.parent
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "pkg")
+    git(top, "commit", "-q", "-m", "1.0.0")
+    edit_rows(package_copy, "countries", append_korea)
+    git(top, "commit", "-q", "-am", "append KR")
+    edit_rows(package_copy, "countries", set_cell("FR", "name_en", "French Republic"))
+    return top
+
+
+def test_git_revisions(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    code, out, err = run(capsys, "git:HEAD~1:pkg", "git:main:pkg", "--repo", str(repo))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "diff git:HEAD~1:pkg (1.0.0) → git:main:pkg (1.0.0)"
+    assert "countries: 7 → 8 rows: 1 added, 0 removed, 0 changed\n  + KR\n" in out
+
+
+def test_git_revision_against_the_working_tree(
+    capsys: pytest.CaptureFixture[str], repo: Path
+) -> None:
+    pkg = repo / "pkg"
+    # --repo inside the package: revision paths are relative to it, like paths on disk.
+    code, out, _ = run(capsys, "git:HEAD~1", str(pkg), "--repo", str(pkg))
+    assert code == 0
+    assert "countries: 7 → 8 rows: 1 added, 0 removed, 1 changed\n" in out
+    assert "  ~ FR\n      name_en: 'France' → 'French Republic'\n" in out
+    # A name that is no path is tried as a revision: HEAD:pkg has KR already.
+    code, out, _ = run(capsys, "HEAD:pkg", str(pkg), "--repo", str(repo))
+    assert code == 0
+    assert "countries: 8 → 8 rows: 0 added, 0 removed, 1 changed\n" in out
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("old", "message"),
+    [
+        ("no/such/folder", "japus-data: no/such/folder: no such file or folder, nor a git "),
+        ("git:no-such-rev", "japus-data: git:no-such-rev: unknown git revision 'no-such-rev'"),
+        ("git:HEAD:nowhere", "japus-data: git:HEAD:nowhere: nowhere/datapackage.json: not in "),
+        ("git:--help", "japus-data: git:--help: not a git revision"),
+    ],
+)
+def test_bad_versions_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], repo: Path, old: str, message: str
+) -> None:
+    code, out, err = run(capsys, old, str(repo / "pkg"), "--repo", str(repo))
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_not_a_git_repository(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "git:HEAD", OLD, "--repo", str(tmp_path))
+    assert code == 2
+    assert err == f"japus-data: {tmp_path}: not a git repository (needed for git:HEAD)\n"
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("{ not json", "datapackage.json:1:3: not valid JSON"),
+        ('{"name": "x"}', "datapackage.json: not a data package (no resources list)"),
+        ('{"resources": [{"name": "t"}]}', "datapackage.json: resource 't' has no single path"),
+        (
+            '{"resources": [{"name": "t", "path": "t.csv", "schema": {"fields": []}}]}',
+            "t.csv: file",
+        ),
+    ],
+)
+def test_broken_descriptor_exits_2_without_traceback(
+    package_copy: Path, breakage: str, message: str
+) -> None:
+    (package_copy / "datapackage.json").write_text(breakage, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "japus_data", "diff", OLD, str(package_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
