@@ -245,6 +245,9 @@ class TableDiff:
     fields_removed: list[tuple[str, str]] = field(default_factory=list)
     fields_retyped: list[tuple[str, str, str]] = field(default_factory=list)
     primary_key_change: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # Columns of the CSV files that the schema change does not account for.
+    file_columns_added: list[str] = field(default_factory=list)
+    file_columns_removed: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
 
     @property
@@ -254,6 +257,8 @@ class TableDiff:
             or self.fields_removed
             or self.fields_retyped
             or self.primary_key_change
+            or self.file_columns_added
+            or self.file_columns_removed
         )
 
     @property
@@ -313,6 +318,10 @@ class PackageDiff:
                 reasons["major"].append(f"column {t.name}.{name} removed")
             for name, old, new in t.fields_retyped:
                 reasons["major"].append(f"column {t.name}.{name} retyped {old} → {new}")
+            for name in t.file_columns_added:
+                reasons["major"].append(f"column {t.name}.{name} added to the CSV file")
+            for name in t.file_columns_removed:
+                reasons["major"].append(f"column {t.name}.{name} removed from the CSV file")
             if t.primary_key_change:
                 reasons["major"].append(f"primary key of {t.name} changed")
             if t.removed:
@@ -417,6 +426,8 @@ def _table_dict(t: TableDiff) -> dict[str, Any]:
                 if t.primary_key_change is None
                 else {"old": list(t.primary_key_change[0]), "new": list(t.primary_key_change[1])}
             ),
+            "file_columns_added": t.file_columns_added,
+            "file_columns_removed": t.file_columns_removed,
         },
         "metadata": t.metadata,
     }
@@ -502,6 +513,14 @@ def compare_tables(old: TableText, new: TableText) -> TableDiff:
     if old.primary_key != new.primary_key:
         diff.primary_key_change = (old.primary_key, new.primary_key)
     diff.metadata = _metadata(old, new)
+    declared_added = {n for n, _ in diff.fields_added}
+    declared_removed = {n for n, _ in diff.fields_removed}
+    diff.file_columns_added = [
+        c for c in new.header if c not in old.header and c not in declared_added
+    ]
+    diff.file_columns_removed = [
+        c for c in old.header if c not in new.header and c not in declared_removed
+    ]
 
     common = [f for f in new.header if f in old.header]
     old_pos = [old.header.index(f) for f in common]
@@ -589,12 +608,16 @@ def _summary(t: TableDiff) -> str:
 def _schema_lines(t: TableDiff) -> list[str]:
     if t.status != "changed":
         return []
-    out = [f"column added: {n} ({ty})" for n, ty in t.fields_added]
-    out += [f"column removed: {n} ({ty})" for n, ty in t.fields_removed]
-    out += [f"column retyped: {n} {o} → {w}" for n, o, w in t.fields_retyped]
+    out = [f"schema: column added: {n} ({ty})" for n, ty in t.fields_added]
+    out += [f"schema: column removed: {n} ({ty})" for n, ty in t.fields_removed]
+    out += [f"schema: column retyped: {n} {o} → {w}" for n, o, w in t.fields_retyped]
     if t.primary_key_change:
         old, new = t.primary_key_change
-        out.append(f"primary key: {', '.join(old) or '(none)'} → {', '.join(new) or '(none)'}")
+        out.append(
+            f"schema: primary key {', '.join(old) or '(none)'} → {', '.join(new) or '(none)'}"
+        )
+    out += [f"file: column added: {c} (not declared in the schema)" for c in t.file_columns_added]
+    out += [f"file: column removed: {c} (still in the schema)" for c in t.file_columns_removed]
     if t.metadata:
         out.append(f"metadata changed: {', '.join(t.metadata)}")
     return out
@@ -622,7 +645,7 @@ def render_text(d: PackageDiff) -> str:
             continue
         lines.append("")
         lines.append(f"{t.name}: {_summary(t)}")
-        lines += [f"  schema: {s}" for s in _schema_lines(t)]
+        lines += [f"  {s}" for s in _schema_lines(t)]
         lines += [f"  + {t.key_text(k)}" for k in t.added]
         lines += [f"  - {t.key_text(k)}" for k in t.removed]
         for c in t.changed:

@@ -202,6 +202,23 @@ def test_added_column_and_retyped_field_are_major(
     )
 
 
+def test_file_column_the_schema_lacks(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    def drop_note(rows: Rows) -> None:
+        for r in rows:
+            del r[-1]
+
+    edit_rows(package_copy, "countries", drop_note)
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n" in out
+    assert "  file: column removed: note (still in the schema)\n" in out
+    assert (
+        "suggested version: 2.0.0 (major: column countries.note removed from the CSV file)" in out
+    )
+
+
 def test_dropped_and_added_tables(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         claims = resource(raw, "claims")
@@ -273,6 +290,8 @@ def test_json_report(capsys: pytest.CaptureFixture[str], package_copy: Path) -> 
                 "fields_removed": [],
                 "fields_retyped": [],
                 "primary_key": None,
+                "file_columns_added": [],
+                "file_columns_removed": [],
             },
             "metadata": [],
         }
