@@ -371,6 +371,9 @@ def test_git_revision_against_the_working_tree(
     assert code == 0
     assert "countries: 7 → 8 rows: 1 added, 0 removed, 1 changed\n" in out
     assert "  ~ FR\n      name_en: 'France' → 'French Republic'\n" in out
+    # REV: with an empty folder, as git writes it, is the same as REV.
+    again = run(capsys, "git:HEAD~1:", str(pkg), "--repo", str(pkg))[1]
+    assert again.replace("git:HEAD~1:", "git:HEAD~1", 1) == out
     # A name that is no path is tried as a revision: HEAD:pkg has KR already.
     code, out, _ = run(capsys, "HEAD:pkg", str(pkg), "--repo", str(repo))
     assert code == 0
