@@ -163,13 +163,15 @@ def read_sources(package: Package) -> dict[str, dict[str, str]]:
 
 
 def table_source_ids(package: Package, name: str) -> list[str]:
-    """The distinct source_id values of a table's rows, in order of first appearance."""
+    """The sources of a table: the distinct source_id values of its rows, in order of first
+    appearance, then any further document its descriptor lists (such as the standard that
+    gives its codes)."""
     from .read import read_table
 
     frame = read_table(name, package.root)
-    if "source_id" not in frame.columns:
-        return [str(s["source_id"]) for s in package.table(name).sources]
-    return list(dict.fromkeys(str(v) for v in frame["source_id"].dropna()))
+    rows = [str(v) for v in frame["source_id"].dropna()] if "source_id" in frame.columns else []
+    listed = [str(s["source_id"]) for s in package.table(name).sources if "source_id" in s]
+    return list(dict.fromkeys(rows + listed))
 
 
 def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
