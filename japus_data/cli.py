@@ -138,6 +138,10 @@ def _export(fmt: str, out: str, path: str | None) -> int:
     root = _root(path) if path else None
     try:
         written = export(fmt, out, root)
+    except DescriptorError as exc:
+        print(f"{DESCRIPTOR}:-:-: {exc} [descriptor]")
+        print("invalid: nothing exported")
+        return EXIT_INVALID
     except InvalidPackageError as exc:
         # The validator's own lines, as `japus-data validate` prints them.
         for problem in exc.problems:
@@ -182,14 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MissingDependencyError as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:  # a missing file, a folder that is a file, no permission
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (DescriptorError, JapusDataError) as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK
 
 
 if __name__ == "__main__":

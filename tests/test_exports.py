@@ -73,6 +73,8 @@ def read_parquet_pyarrow(folder: Path, table: Table) -> Rows:
         if field.categories is not None:
             assert pa.types.is_dictionary(arrow.type), field.name
             assert pa.types.is_string(arrow.type.value_type)
+            for chunk in data.column(field.name).chunks:
+                assert chunk.dictionary.to_pylist() == list(field.categories), field.name
         else:
             expected = {
                 "integer": pa.int64(),
@@ -377,6 +379,14 @@ def test_json_export_is_a_valid_data_package_v2(
         assert not {"path", "hash", "bytes", "dialect"} & resource.keys()
 
 
+def test_json_export_passes_frictionless_validation(exported: dict[str, Path]) -> None:
+    """Another implementation reads the inline data with the schema: types, keys, references."""
+    import frictionless
+
+    report = frictionless.validate(str(exported["json"] / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
 def test_invalid_package_is_not_exported(
     package_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -432,3 +442,22 @@ def test_cli_export_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["export", "--format", "sqlite", "--out", str(tmp_path), "--path", str(ROOT)]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'japus-data.sqlite'}"
     assert parse_package(ROOT).version  # the package itself is untouched
+
+
+def test_out_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "taken"
+    out.write_text("", encoding="utf-8")
+    assert main(["export", "--format", "json", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("japus-data: ") and len(err.splitlines()) == 1
+
+
+def test_broken_descriptor_is_reported_like_the_validator(
+    package_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (package_copy / "datapackage.json").write_text("{", encoding="utf-8")
+    args = ["export", "--format", "json", "--out", str(tmp_path / "o"), "--path", str(package_copy)]
+    assert main(args) == 1
+    assert capsys.readouterr().out.startswith("datapackage.json:-:-: ")

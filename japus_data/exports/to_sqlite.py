@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..descriptor import Field, Table
+from ..errors import JapusDataError
 from ._common import Bundle, dumps, python_rows
 
 REQUIRES: tuple[str, ...] = ()
@@ -186,6 +187,10 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
         if broken:
             raise sqlite3.IntegrityError(f"foreign key check failed: {broken[:5]}")
         con.execute("VACUUM")
+    except sqlite3.Error as exc:
+        con.close()
+        path.unlink(missing_ok=True)
+        raise JapusDataError(f"{path}: cannot write the SQLite export: {exc}") from None
     except BaseException:
         con.close()
         path.unlink(missing_ok=True)
