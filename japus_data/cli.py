@@ -13,12 +13,11 @@ from pathlib import Path
 
 from .descriptor import DescriptorError
 from .errors import JapusDataError
+from .exports import FORMATS as EXPORT_FORMATS
 from .exports import MissingDependencyError
 from .locate import DESCRIPTOR, resolve_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-# The names only: japus_data.exports.FORMATS, without importing the exporters.
-EXPORT_FORMATS = ("parquet", "sqlite", "xlsx", "json")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -130,4 +130,5 @@ def test_readme_and_licence_cite_the_same_source(package: Package) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "japus-data cite" in readme
     assert f"version {package.version}" in readme
+    assert f"（japus-data {package.version}、CC BY 4.0）" in readme
     assert Path(ROOT / "LICENSE-DATA.md").is_file()
