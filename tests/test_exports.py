@@ -357,6 +357,8 @@ def test_xlsx_stores_formula_like_text_as_text(package_copy: Path, tmp_path: Pat
     cells = [sheet.cell(row=r, column=note) for r in range(2, len(risky) + 2)]
     assert [c.value for c in cells] == risky
     assert all(c.data_type == "s" for c in cells)
+    # Excel's quote prefix: shown and kept as text even when the cell is edited.
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, True, True, False]
 
 
 def test_json_export_is_a_valid_data_package_v2(
