@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup hash generate bench clean
+.PHONY: run test setup hash generate bench release-artifacts clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ generate: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# The files attached to a GitHub release (see RELEASING.md): wheel, sdist and the exports.
+release-artifacts: setup
+	rm -rf dist
+	$(VENV)/bin/japus-data validate
+	$(PY) -m build --no-isolation --outdir dist
+	$(PY) -m twine check --strict dist/*.whl dist/*.tar.gz
+	for format in parquet sqlite xlsx json; do \
+	  $(VENV)/bin/japus-data export --format $$format --out dist/exports/$$format || exit 1; \
+	done
+	$(PY) -m zipfile -c dist/japus-data-$$($(PY) -c "import japus_data; print(japus_data.__version__)")-parquet.zip dist/exports/parquet/
 
 clean:
 	rm -rf $(VENV) dist build site .pytest_cache .mypy_cache .ruff_cache

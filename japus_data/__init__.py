@@ -31,6 +31,8 @@ __all__ = [
     "DescriptorError",
     "JapusDataError",
     "__version__",  # noqa: F405  (read on demand by __getattr__ below)
+    "cite",
+    "export",
     "load",
     "package_root",
     "tables",
@@ -49,6 +51,21 @@ def load(name: str, root: str | Path | None = None) -> pd.DataFrame:
     from .read import read_table
 
     return read_table(name, root)
+
+
+def export(format: str, out: str | Path, root: str | Path | None = None) -> list[Path]:
+    """Validate the package and write it as ``format`` (parquet, sqlite, xlsx, json) into
+    the folder ``out``; returns the files written. See :mod:`japus_data.exports`."""
+    from .exports import export as _export
+
+    return _export(format, out, root)
+
+
+def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
+    """How to cite the package, or ``table`` with its sources; style text, apa or bibtex."""
+    from .citation import cite as _cite
+
+    return _cite(table, style, root)
 
 
 def package_root() -> Path:

@@ -1,4 +1,4 @@
-"""The ``japus-data`` command: validate, list, show, hash, generate, diff.
+"""The ``japus-data`` command: validate, list, show, hash, generate, diff, export, cite.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 usage or I/O error. Errors on bad input are
 one line each, never a traceback.
@@ -14,6 +14,8 @@ from pathlib import Path
 from .descriptor import DescriptorError
 from .diff import DiffError
 from .errors import JapusDataError
+from .exports import FORMATS as EXPORT_FORMATS
+from .exports import MissingDependencyError
 from .locate import DESCRIPTOR, resolve_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -62,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 if NEW's version does not follow the version recipe",
     )
+    e = sub.add_parser(
+        "export", help="write the validated package as Parquet, SQLite, xlsx or JSON"
+    )
+    e.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), dest="fmt")
+    e.add_argument("--out", required=True, help="folder to write into (created if missing)")
+    e.add_argument("--path", help="datapackage.json or its folder (default: installed)")
+    c = sub.add_parser("cite", help="how to cite the package, or a table and its sources")
+    c.add_argument("table", nargs="?", help="a table: cite it with the sources of its rows")
+    c.add_argument("--format", choices=["text", "apa", "bibtex"], default="text", dest="fmt")
+    c.add_argument("--path", help="datapackage.json or its folder (default: installed)")
     return parser
 
 
@@ -160,6 +172,41 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(fmt: str, out: str, path: str | None) -> int:
+    from .exports import InvalidPackageError, export
+
+    root = _root(path) if path else None
+    try:
+        written = export(fmt, out, root)
+    except DescriptorError as exc:
+        print(f"{DESCRIPTOR}:-:-: {exc} [descriptor]")
+        print("invalid: nothing exported")
+        return EXIT_INVALID
+    except InvalidPackageError as exc:
+        # The validator's own lines, as `japus-data validate` prints them.
+        for problem in exc.problems:
+            print(problem)
+        files = len({p.file for p in exc.problems})
+        print(f"invalid: {len(exc.problems)} errors in {files} files; nothing exported")
+        return EXIT_INVALID
+    for file in written:
+        print(f"wrote {file}")
+    return EXIT_OK
+
+
+def _cite(table: str | None, fmt: str, path: str | None) -> int:
+    from .citation import cite
+    from .read import package_at
+
+    root = _root(path) if path else None
+    names = package_at(root).table_names
+    if table is not None and table not in names:
+        print(f"japus-data: no table {table!r}; tables: {', '.join(names)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(cite(table, fmt, root), end="")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -173,18 +220,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _hash(args.path)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "export":
+            return _export(args.fmt, args.out, args.path)
+        if args.command == "cite":
+            return _cite(args.table, args.fmt, args.path)
         return _generate(args.check)
-    except DiffError as exc:
+    except (DiffError, MissingDependencyError) as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:  # a missing file, a folder that is a file, no permission
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (DescriptorError, JapusDataError) as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK
 
 
 if __name__ == "__main__":

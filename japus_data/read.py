@@ -127,6 +127,8 @@ def parse_csv(
 
 def table_attrs(package: Package, table: Table) -> dict[str, Any]:
     """Metadata that travels with the frame: what it is, where it comes from, its licence."""
+    from .citation import format_reference, package_reference
+
     raw = package.raw
     return {
         "name": table.name,
@@ -140,6 +142,7 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
         "sources": list(table.sources) or raw.get("sources", []),
         "licenses": raw.get("licenses", []),
         "attribution": raw.get("attribution", ""),
+        "citation": format_reference(package_reference(package), "text"),
         "package": raw.get("name", ""),
         "version": raw.get("version", ""),
     }

@@ -100,3 +100,16 @@ def test_installed_command_validates_the_installed_package(
     result = _run(venv_python.parent / "japus-data", "validate", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "18 tables, 164 rows" in result.stdout
+
+
+def test_installed_command_exports_and_cites(venv_python: Path, tmp_path: Path) -> None:
+    """The export modules ship in the wheel and work on the bundled package."""
+    command = venv_python.parent / "japus-data"
+    exported = _run(
+        command, "export", "--format", "sqlite", "--out", tmp_path / "out", cwd=tmp_path
+    )
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert (tmp_path / "out" / "japus-data.sqlite").is_file()
+    cited = _run(command, "cite", "student_exchange", "--format", "bibtex", cwd=tmp_path)
+    assert cited.returncode == 0, cited.stdout + cited.stderr
+    assert "@misc{jasso-2024-international-students," in cited.stdout

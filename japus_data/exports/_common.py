@@ -1,0 +1,126 @@
+"""What every export format shares: the validated frames and the metadata to embed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..descriptor import Package, Table, parse_package
+from ..locate import resolve_root
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A validated package with every table loaded by the library's own loader."""
+
+    package: Package
+    frames: dict[str, pd.DataFrame]
+    citation: str
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.package.raw
+
+    def raw_resource(self, table: Table) -> dict[str, Any]:
+        for resource in self.raw["resources"]:
+            if resource["name"] == table.name:
+                return dict(resource)
+        raise KeyError(table.name)
+
+    def raw_field(self, table: Table, name: str) -> dict[str, Any]:
+        for field in self.raw_resource(table)["schema"]["fields"]:
+            if field["name"] == name:
+                return dict(field)
+        raise KeyError(f"{table.name}.{name}")
+
+    def licence_text(self) -> str:
+        return "; ".join(
+            f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
+            for lic in self.raw.get("licenses", [])
+        )
+
+    def package_meta(self) -> dict[str, Any]:
+        """Package-level metadata that travels with every export."""
+        raw = self.raw
+        return {
+            "name": raw.get("name", ""),
+            "title": raw.get("title", ""),
+            "title_ja": raw.get("title_ja", ""),
+            "version": raw.get("version", ""),
+            "licenses": raw.get("licenses", []),
+            "attribution": raw.get("attribution", ""),
+            "citation": self.citation,
+            "sources": raw.get("sources", []),
+        }
+
+    def table_meta(self, table: Table) -> dict[str, Any]:
+        return {
+            "name": table.name,
+            "title": table.title,
+            "title_ja": table.title_ja,
+            "description": table.description,
+            "description_ja": table.description_ja,
+            "primary_key": list(table.primary_key),
+            "foreign_keys": [
+                {
+                    "fields": list(fk.fields),
+                    "resource": fk.resource,
+                    "reference_fields": list(fk.reference_fields),
+                }
+                for fk in table.foreign_keys
+            ],
+            "sources": list(table.sources),
+            "licenses": self.raw.get("licenses", []),
+            "attribution": self.raw.get("attribution", ""),
+            "package": self.raw.get("name", ""),
+            "version": self.raw.get("version", ""),
+        }
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def load_bundle(root: str | Path | None) -> Bundle:
+    """Validate the package at ``root`` (default: installed) and load every table.
+
+    Raises InvalidPackageError with the validator's problems if it is invalid.
+    """
+    from ..citation import format_reference, package_reference
+    from ..read import read_table
+    from ..validate import validate_package
+    from . import InvalidPackageError
+
+    path = resolve_root(root)
+    report = validate_package(path)
+    if not report.valid:
+        raise InvalidPackageError(list(report.problems))
+    package = parse_package(path)
+    frames = {name: read_table(name, path) for name in package.table_names}
+    citation = format_reference(package_reference(package), "text")
+    return Bundle(package=package, frames=frames, citation=citation)
+
+
+def python_rows(frame: pd.DataFrame) -> list[list[Any]]:
+    """The frame's rows as plain Python values: None for missing, date for dates."""
+    import pandas as pd
+
+    columns: list[list[Any]] = []
+    for name in frame.columns:
+        series = frame[name]
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M":
+            values = [None if pd.isna(v) else v.date() for v in series]
+        else:
+            values = [None if pd.isna(v) else _plain(v) for v in series.astype(object)]
+        columns.append(values)
+    return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)  # numpy scalars -> int, float, bool
+    return item() if callable(item) else value

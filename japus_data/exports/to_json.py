@@ -1,0 +1,45 @@
+"""JSON: the data package with its data inline, one file valid against Data Package v2.
+
+Each resource's ``path`` (and what describes the CSV file: ``hash``, ``bytes``, ``format``,
+``mediatype``, ``encoding``, ``dialect``) is replaced by ``data``, an array of row objects:
+integers and numbers as JSON numbers, booleans as JSON booleans, dates as ISO 8601 strings,
+missing values as ``null``. Everything else, including the licence and attribution, is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from ._common import Bundle, python_rows
+
+REQUIRES: tuple[str, ...] = ()
+FILENAME = "datapackage.json"
+FILE_PROPERTIES = ("path", "hash", "bytes", "format", "mediatype", "encoding", "dialect")
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def inline_descriptor(bundle: Bundle) -> dict[str, Any]:
+    descriptor = copy.deepcopy(bundle.raw)
+    for resource in descriptor["resources"]:
+        table = bundle.package.table(resource["name"])
+        for key in FILE_PROPERTIES:
+            resource.pop(key, None)
+        names = table.field_names
+        resource["data"] = [
+            {name: _json_value(v) for name, v in zip(names, row, strict=True)}
+            for row in python_rows(bundle.frames[table.name])
+        ]
+    return descriptor
+
+
+def write(bundle: Bundle, out: Path) -> list[Path]:
+    path = out / FILENAME
+    text = json.dumps(inline_descriptor(bundle), ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return [path]

@@ -1,0 +1,110 @@
+"""Parquet: one file per table, Arrow types from the schema, metadata embedded.
+
+Types: ``string`` -> string; a field with ``categories`` -> dictionary<int32, string>;
+``integer`` -> int64 (nullable); ``number`` -> float64; ``boolean`` -> bool; ``date`` ->
+date32. The file's schema metadata holds the table's titles and descriptions (en/ja),
+licence, attribution, sources and citation; each column's metadata its title,
+descriptions (en/ja), Table Schema type, unit and categories with their labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..descriptor import Field, Table
+from ._common import Bundle, dumps
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+REQUIRES = ("pyarrow",)
+
+
+def arrow_type(field: Field) -> pa.DataType:
+    import pyarrow as pa
+
+    if field.categories is not None:
+        return pa.dictionary(pa.int32(), pa.string())
+    return {
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+    }.get(field.type, pa.string())
+
+
+def _field_metadata(bundle: Bundle, table: Table, field: Field) -> dict[str, str]:
+    raw = bundle.raw_field(table, field.name)
+    meta = {
+        "title": field.title,
+        "title_ja": str(raw.get("title_ja", "")),
+        "description": field.description,
+        "description_ja": field.description_ja,
+        "type": field.type,
+        "required": "true" if field.required else "false",
+    }
+    if field.unit:
+        meta["unit"] = field.unit
+    if "categories" in raw:
+        meta["categories"] = dumps(raw["categories"])
+    if "constraints" in raw:
+        meta["constraints"] = dumps(raw["constraints"])
+    return meta
+
+
+def _schema_metadata(bundle: Bundle, table: Table) -> dict[str, str]:
+    meta = bundle.table_meta(table)
+    return {
+        "title": table.title,
+        "title_ja": table.title_ja,
+        "description": table.description,
+        "description_ja": table.description_ja,
+        "license": bundle.licence_text(),
+        "attribution": str(bundle.raw.get("attribution", "")),
+        "source": dumps(meta["sources"]),
+        "citation": bundle.citation,
+        "japus_data": dumps(meta),
+    }
+
+
+def arrow_table(bundle: Bundle, table: Table) -> pa.Table:
+    import pyarrow as pa
+
+    frame = bundle.frames[table.name]
+    arrays: list[Any] = []
+    fields = []
+    for field in table.fields:
+        target = arrow_type(field)
+        series = frame[field.name]
+        if field.categories is not None:
+            codes = series.cat.codes.to_numpy().astype("int32")
+            indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+            dictionary = pa.array(list(field.categories), type=pa.string())
+            array: Any = pa.DictionaryArray.from_arrays(indices, dictionary)
+        elif field.type == "date":
+            array = pa.array(series, from_pandas=True).cast(pa.date32())
+        else:
+            array = pa.array(series, type=target, from_pandas=True)
+        arrays.append(array)
+        fields.append(
+            pa.field(
+                field.name,
+                target,
+                nullable=not field.required,
+                metadata=_field_metadata(bundle, table, field),
+            )
+        )
+    schema = pa.schema(fields, metadata=_schema_metadata(bundle, table))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write(bundle: Bundle, out: Path) -> list[Path]:
+    import pyarrow.parquet as pq
+
+    written = []
+    for table in bundle.package.tables:
+        path = out / f"{table.name}.parquet"
+        pq.write_table(arrow_table(bundle, table), path)
+        written.append(path)
+    return written

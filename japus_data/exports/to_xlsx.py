@@ -1,0 +1,144 @@
+"""Excel: one workbook, a ``README`` sheet describing the package, its tables and columns
+(with the licence, attribution and citation), then one sheet per table.
+
+Text is stored as text strings with the text number format ``@`` (codes keep their leading
+zeros; nothing becomes a date or a number); a string starting with ``=``, ``+``, ``-`` or
+``@`` is also stored as a string, with Excel's quote prefix, never as a formula. Integers and
+numbers are numbers, booleans booleans, and dates real dates formatted ``yyyy-mm-dd``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._common import Bundle, dumps, python_rows
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+REQUIRES = ("openpyxl",)
+FILENAME = "japus-data.xlsx"
+README = "README"
+FORMULA_START = ("=", "+", "-", "@")
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
+    cell = sheet.cell(row=row, column=column)
+    if value is None:
+        return
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would take a leading '=' as a formula
+        cell.number_format = TEXT_FORMAT
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+
+
+def _rows(sheet: Worksheet, start: int, rows: list[list[Any]]) -> int:
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, 1):
+            _put(sheet, start + offset, column, value)
+    return start + len(rows)
+
+
+def _readme(sheet: Worksheet, bundle: Bundle) -> None:
+    from openpyxl.styles import Font
+
+    meta = bundle.package_meta()
+    row = _rows(
+        sheet,
+        1,
+        [
+            [meta["title"]],
+            [meta["title_ja"]],
+            ["version", meta["version"]],
+            ["license", bundle.licence_text()],
+            ["attribution", meta["attribution"]],
+            ["citation", meta["citation"]],
+            ["sources", "; ".join(str(s.get("citation", s.get("title"))) for s in meta["sources"])],
+            [],
+            ["Tables"],
+        ],
+    )
+    header = ["table", "title", "title_ja", "description", "description_ja", "rows", "sources"]
+    tables = [
+        [
+            t.name,
+            t.title,
+            t.title_ja,
+            t.description,
+            t.description_ja,
+            len(bundle.frames[t.name]),
+            "; ".join(str(s.get("source_id", s.get("title"))) for s in t.sources),
+        ]
+        for t in bundle.package.tables
+    ]
+    tables_at = row
+    row = _rows(sheet, row, [header, *tables, [], ["Columns"]])
+    columns_header = [
+        "table",
+        "column",
+        "type",
+        "required",
+        "title",
+        "description",
+        "description_ja",
+        "unit",
+        "categories",
+    ]
+    columns = []
+    for t in bundle.package.tables:
+        for f in t.fields:
+            raw = bundle.raw_field(t, f.name)
+            columns.append(
+                [
+                    t.name,
+                    f.name,
+                    f.type,
+                    f.required,
+                    f.title,
+                    f.description,
+                    f.description_ja,
+                    f.unit,
+                    dumps(raw["categories"]) if "categories" in raw else None,
+                ]
+            )
+    columns_at = row
+    _rows(sheet, row, [columns_header, *columns])
+    for r in (1, tables_at - 1, tables_at, columns_at - 1, columns_at):
+        for cell in sheet[r]:
+            cell.font = Font(bold=True)
+
+
+def write(bundle: Bundle, out: Path) -> list[Path]:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    readme = workbook.active
+    assert readme is not None
+    readme.title = README
+    _readme(readme, bundle)
+    for table in bundle.package.tables:
+        sheet = workbook.create_sheet(table.name)
+        _rows(sheet, 1, [table.field_names, *python_rows(bundle.frames[table.name])])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    workbook.properties.title = str(bundle.raw.get("title", ""))
+    workbook.properties.creator = "japus-data"
+    workbook.properties.description = (
+        f"{bundle.licence_text()}. {bundle.raw.get('attribution', '')}"
+    )
+    path = out / FILENAME
+    workbook.save(path)
+    return [path]
