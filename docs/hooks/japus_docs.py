@@ -1,0 +1,91 @@
+"""MkDocs hook: build the site from a staged copy of ``docs/`` plus the generated pages.
+
+The generated pages (one per table, the table index, the relationship diagram, the charts,
+claims, corrections, and the changelog and contributing guide included from the repository
+root) and byte-identical copies of the CSV files are written, with a copy of ``docs/``, to a
+temporary folder that becomes the build's ``docs_dir``. Nothing generated is written to the
+repository. Staging real files (rather than adding virtual files in ``on_files``) lets
+mkdocs-static-i18n treat generated pages exactly like hand-written ones: it rebuilds the
+``File`` objects of every language from ``docs_dir``.
+
+The "Tables" entry of ``nav`` (``tables/index.md``) is expanded into a section listing every
+table, so that a new table in ``datapackage.json`` appears in the site with no edit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import posixpath
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from japus_pages import LINK, generate, site_link
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+HOOKS_DIR = Path(__file__).resolve().parent
+TABLES_INDEX = "tables/index.md"
+_staged: set[str] = set()
+_tables: list[str] = []
+
+
+def _expand_nav(nav: list[Any], table_pages: list[str]) -> list[Any]:
+    expanded: list[Any] = []
+    for item in nav:
+        if isinstance(item, dict):
+            ((title, value),) = item.items()
+            if value == TABLES_INDEX:
+                expanded.append({title: [TABLES_INDEX, *table_pages]})
+                continue
+            if isinstance(value, list):
+                expanded.append({title: _expand_nav(value, table_pages)})
+                continue
+        expanded.append(item)
+    return expanded
+
+
+def _remove(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # mkdocs-static-i18n runs on_config again for each language, on the same config.
+    if config.docs_dir in _staged:
+        return config
+    source = Path(config.docs_dir)
+    root = Path(config.config_file_path).resolve().parent
+    staging = tempfile.mkdtemp(prefix="japus-docs-")
+    atexit.register(_remove, staging)
+    docs = Path(staging) / "docs"
+    shutil.copytree(source, docs, ignore=shutil.ignore_patterns("hooks", "__pycache__"))
+    table_pages = generate(root, docs)
+    _tables[:] = [Path(p).stem for p in table_pages]
+    config.docs_dir = str(docs)
+    _staged.add(config.docs_dir)
+    if config.nav is not None:
+        config.nav = _expand_nav(config.nav, table_pages)
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Links that leave ``docs/`` (to a repository file) point into the site, or become text."""
+    del config, files
+    page_dir = posixpath.dirname(page.file.src_uri)
+
+    def fix(match: re.Match[str]) -> str:
+        label, target = match.group(1), match.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith(("#", "/")):
+            return match.group(0)
+        resolved = posixpath.normpath(posixpath.join(page_dir, target))
+        if not resolved.startswith("../"):
+            return match.group(0)
+        mapped = site_link(resolved.removeprefix("../"), _tables)
+        if mapped is None:
+            return label
+        return f"[{label}]({posixpath.relpath(mapped, page_dir or '.')})"
+
+    return LINK.sub(fix, markdown)
