@@ -15,6 +15,7 @@ table, so that a new table in ``datapackage.json`` appears in the site with no e
 from __future__ import annotations
 
 import atexit
+import json
 import posixpath
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 
 from japus_pages import LINK, generate, site_link
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -61,7 +63,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     staging = tempfile.mkdtemp(prefix="japus-docs-")
     atexit.register(_remove, staging)
     docs = Path(staging) / "docs"
-    shutil.copytree(source, docs, ignore=shutil.ignore_patterns("hooks", "__pycache__"))
+    shutil.copytree(
+        source, docs, ignore=shutil.ignore_patterns("hooks", "overrides", "__pycache__")
+    )
     table_pages = generate(root, docs)
     _tables[:] = [Path(p).stem for p in table_pages]
     config.docs_dir = str(docs)
@@ -89,3 +93,33 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return f"[{label}]({posixpath.relpath(mapped, page_dir or '.')})"
 
     return LINK.sub(fix, markdown)
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
+def on_post_build(config: MkDocsConfig) -> None:
+    """Split the search index that mkdocs-static-i18n merges into one index per language.
+
+    Entries of a language other than the default go to ``<locale>/search/search_index.json``
+    with their locations made relative to that folder; the default language keeps
+    ``search/search_index.json``. ``docs/overrides/main.html`` points each page at its own.
+    """
+    i18n = config.plugins.get("i18n")
+    if i18n is None or getattr(i18n, "building", False):
+        return  # a nested build of one language: the merged index is not written yet
+    site = Path(config.site_dir)
+    merged_path = site / "search" / "search_index.json"
+    if not merged_path.is_file():
+        return
+    merged = json.loads(merged_path.read_text(encoding="utf-8"))
+    locales = [lang.locale for lang in i18n.config.languages if lang.build and not lang.default]
+    by_locale: dict[str, list[dict[str, Any]]] = {locale: [] for locale in ["", *locales]}
+    for entry in merged["docs"]:
+        locale = next((x for x in locales if entry["location"].startswith(f"{x}/")), "")
+        if locale:
+            entry = {**entry, "location": entry["location"].removeprefix(f"{locale}/")}
+        by_locale[locale].append(entry)
+    for locale, docs in by_locale.items():
+        path = site / locale / "search" / "search_index.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({**merged, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+        path.write_text(text, encoding="utf-8")

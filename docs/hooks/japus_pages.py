@@ -24,10 +24,11 @@ from typing import Any
 
 from japus_charts import Bar, Group, bar_chart, number
 
-from japus_data.descriptor import Field, Package, Table, parse_package
+from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
 
 LANGS = ("en", "ja")
 DATA_DIR = "data"  # site folder of the downloadable files
+SOURCES, SOURCE_ID = "sources", "source_id"  # the table every row cites, and its key
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -70,8 +71,10 @@ TEXT: dict[str, dict[str, str]] = {
         "rel_title": "Relationships",
         "rel_intro": "All tables and their keys. An arrow reads “one row of the left table is "
         "referenced by any number of rows of the right table”, labelled with the referencing "
-        "column. PK marks primary-key columns, FK foreign-key columns.",
+        "column. Each table shows its key columns: PK primary key, FK foreign key.",
         "rel_list": "Every foreign key",
+        "rel_sources": "Not drawn: the `source_id` of {n} tables references "
+        "[sources](tables/sources.md), the document each row comes from.",
         "from": "From",
         "to": "To",
         "charts_title": "Charts",
@@ -148,8 +151,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ファイル。",
         "rel_title": "表の関連",
         "rel_intro": "すべての表とキー。矢印は「左の表の1行が、右の表の任意の数の行から参照される」"
-        "ことを示し、参照する列名を添えています。PK は主キー、FK は外部キーの列です。",
+        "ことを示し、参照する列名を添えています。各表にはキーの列のみを示します（PK は主キー、FK は"
+        "外部キー）。",
         "rel_list": "すべての外部キー",
+        "rel_sources": "図では省略：{n} の表の `source_id` は、各行の出典である"
+        "[出典](tables/sources.md)の表を参照しています。",
         "from": "参照元",
         "to": "参照先",
         "charts_title": "グラフ",
@@ -346,7 +352,7 @@ def data_table(site: Site, table: Table) -> str:
                 anchor = row_anchor(target, {target.primary_key[0]: value})
                 page = "" if target.name == table.name else f"../{target.name}/"
                 text = f'<a href="{page}#{escape(anchor)}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
+            cells.append(f'<td><div class="cell">{text}</div></td>')
         lines.append(f'<tr id="{escape(row_anchor(table, row))}">{"".join(cells)}</tr>')
     body = "\n".join(lines)
     return (
@@ -488,7 +494,10 @@ CHARTS: dict[str, Callable[[Site, str], list[str]]] = {
 
 
 def figure(svg: str) -> str:
-    return f'<figure class="japus-figure" markdown="0">{svg}</figure>'
+    """A chart with its title as a visible caption (the SVG's own ``<title>``)."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", svg)
+    caption = f"<figcaption>{title.group(1)}</figcaption>" if title else ""
+    return f'<figure class="japus-figure" markdown="0">{caption}{svg}</figure>'
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,7 +511,8 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     csv_name = Path(table.path).name
     signature, loader = loader_signature(table.name)
     model, dtypes = model_dtypes(table.name)
-    out = [f"# {site.table_title(table, lang)}", "", site.table_description(table, lang), ""]
+    out = ["---", "hide:", "  - toc", "---", "", f"# {site.table_title(table, lang)}", ""]
+    out += [site.table_description(table, lang), ""]
     pk = ", ".join(f"`{k}`" for k in table.primary_key)
     out += [
         f"**{t['rows']}:** <span class=\"japus-row-count\">{len(rows)}</span> · "
@@ -527,19 +537,23 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     for f in table.fields:
         raw = site.raw_field(table, f.name)
         desc = (f.description_ja or f.description) if lang == "ja" else f.description
+        title_ja = raw.get("title_ja") if lang == "ja" else None
+        kind = f"{escape(f.type)}<br><code>{escape(dtypes.get(f.name, ''))}</code>"
+        if f.unit:
+            kind += f"<br>{t['unit']}: {escape(f.unit)}"
+        rules = "<br>".join(
+            x for x in (constraints_text(table, f, lang), categories_text(site, table, f, lang)) if x
+        )
         body.append(
             [
                 f"<code>{escape(f.name)}</code>",
-                f"{escape(f.type)}",
-                f"<code>{escape(dtypes.get(f.name, ''))}</code>",
-                escape(f.unit or ""),
-                constraints_text(table, f, lang),
-                categories_text(site, table, f, lang),
-                escape(str((raw.get("title_ja") if lang == "ja" else None) or "") + (" — " if lang == "ja" and raw.get("title_ja") else "") + desc),
+                kind,
+                rules,
+                (f"{escape(str(title_ja))} — " if title_ja else "") + escape(desc),
             ]
         )
-    header = [t["column"], t["type"], t["dtype"], t["unit"], t["constraints"], t["categories"],
-              t["description"]]
+    header = [t["column"], f"{t['type']} / {t['dtype']}", f"{t['constraints']} / "
+              f"{t['categories']}", t["description"]]
     out += [f'<div class="japus-columns" markdown="0">\n{html_table(header, body)}\n</div>', ""]
     out += [f"## {t['keys']}", "", f"**{t['primary_key']}:** {pk}", ""]
     out += [f"**{t['links_to']}:**", ""]
@@ -608,20 +622,34 @@ def mermaid_type(field: Field) -> str:
 
 def relationships_page(site: Site, lang: str) -> str:
     t = TEXT[lang]
-    lines = ["erDiagram"]
+    # Every table cites ``sources`` through ``source_id``: drawn, those edges would hide the
+    # rest, so the diagram leaves them out and says so; the list below has every key.
+    def drawn(fk: ForeignKey) -> bool:
+        return not (fk.resource == SOURCES and fk.fields == (SOURCE_ID,))
+
+    lines = ['%%{init: {"er": {"useMaxWidth": false}}}%%', "erDiagram"]
     for table in site.package.tables:
-        fk_cols = {c for fk in table.foreign_keys for c in fk.fields}
+        # Only the key columns: the column dictionary of each table is on its own page.
+        fk_cols = {c for fk in table.foreign_keys if drawn(fk) for c in fk.fields}
         lines.append(f"    {table.name} {{")
         for f in table.fields:
-            keys = [k for k, on in (("PK", f.name in table.primary_key), ("FK", f.name in fk_cols)) if on]
-            lines.append(f"        {mermaid_type(f)} {f.name}{' ' + ', '.join(keys) if keys else ''}")
+            keys = [k for k, on in (("PK", f.name in table.primary_key), ("FK", f.name in fk_cols))
+                    if on]
+            if keys:
+                lines.append(f"        {mermaid_type(f)} {f.name} {', '.join(keys)}")
         lines.append("    }")
     for table in site.package.tables:
         for fk in table.foreign_keys:
+            if not drawn(fk):
+                continue
             optional = not all(table.field(c).required for c in fk.fields)
             left = "|o" if optional else "||"
             lines.append(f'    {fk.resource} {left}--o{{ {table.name} : "{", ".join(fk.fields)}"')
-    out = [f"# {t['rel_title']}", "", t["rel_intro"], "", "```mermaid", *lines, "```", ""]
+    citing = [tb for tb in site.package.tables
+              if any(not drawn(fk) for fk in tb.foreign_keys)]
+    out = ["---", "hide:", "  - toc", "---", "", f"# {t['rel_title']}", "", t["rel_intro"], ""]
+    out += ["```mermaid", *lines, "```", ""]
+    out += [t["rel_sources"].format(n=len(citing)), ""]
     out += [f"## {t['rel_list']}", "", f"| {t['from']} | | {t['to']} | |", "|---|---|---|---|"]
     for table in site.package.tables:
         for fk in table.foreign_keys:
@@ -676,7 +704,8 @@ def claims_page(site: Site, lang: str) -> str:
         )
     header = [t["claim"], t["stated"], t["recorded"], t["recomputed"], t["difference"],
               t["tolerance"], t["holds"], t["computation"]]
-    out = [f"# {t['claims_title']}", "", t["claims_intro"], ""]
+    out = ["---", "hide:", "  - toc", "---", "", f"# {t['claims_title']}", "", t["claims_intro"]]
+    out.append("")
     out += [f'<div class="japus-claims" markdown="0">\n{html_table(header, body)}\n</div>', ""]
     out += [f"[{site.table_title(site.package.table('claims'), lang)}](tables/claims.md)", ""]
     return "\n".join(out)
@@ -697,7 +726,8 @@ def corrections_page(site: Site, lang: str) -> str:
         for r in site.rows["corrections"]
     ]
     header = [t["line"], t["kind"], t["original"], t["corrected"], t["reason"], t["applied_to"]]
-    out = [f"# {t['corrections_title']}", "", t["corrections_intro"], ""]
+    out = ["---", "hide:", "  - toc", "---", "", f"# {t['corrections_title']}", ""]
+    out += [t["corrections_intro"], ""]
     out += [f'<div class="japus-corrections" markdown="0">\n{html_table(header, body)}\n</div>', ""]
     out += [f"[{site.table_title(table, lang)}](tables/corrections.md)", ""]
     return "\n".join(out)
