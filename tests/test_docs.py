@@ -77,8 +77,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_build_is_strict_and_complete(site: Path) -> None:
     for prefix in LANGS.values():
-        for page in ["", "tables/", "relationships/", "charts/", "claims/", "corrections/",
-                     "api/", "benchmarks/", "changelog/", "contributing/"]:
+        for page in [
+            "",
+            "tables/",
+            "relationships/",
+            "charts/",
+            "claims/",
+            "corrections/",
+            "api/",
+            "benchmarks/",
+            "changelog/",
+            "contributing/",
+        ]:
             assert (site / prefix / page / "index.html").is_file(), prefix + page
         for name in TABLES:
             assert (site / prefix / "tables" / name / "index.html").is_file(), prefix + name
@@ -115,7 +125,7 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -207,3 +217,24 @@ def test_search_finds_a_program(base_url: str, page: Page, lang: str) -> None:
     shot = ARTIFACTS / lang / "search.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot))
+
+
+def test_included_files_keep_no_link_outside_the_site() -> None:
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        from japus_pages import include as include_file
+        from japus_pages import load_site, site_link
+    finally:
+        sys.path.pop(0)
+    site = load_site(ROOT)
+    text = (
+        "See [the README](README.md), [the licence](LICENSE), [a table](resources/programs.csv),\n"
+        "[benchmarks](docs/benchmarks.md#results) and [the web](https://datapackage.org/).\n"
+        "[ref]: ./datapackage.json\n[gone]: tools/missing.py\n"
+    )
+    assert include_file(text, site, "") == (
+        "See [the README](index.md), the licence, [a table](tables/programs.md),\n"
+        "[benchmarks](benchmarks.md#results) and [the web](https://datapackage.org/).\n"
+        "[ref]: data/datapackage.json\n[gone]: #\n"
+    )
+    assert site_link("CHANGELOG.md", site.rows) == "changelog.md"

@@ -78,7 +78,5 @@ def bar_chart(title: str, desc: str, groups: list[Group], lang: str, chart_id: s
         f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" fill="currentColor">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
-        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>'
-        + "".join(parts)
-        + "</svg>"
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
     )

@@ -17,13 +17,12 @@ from __future__ import annotations
 import atexit
 import json
 import posixpath
-import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from japus_pages import LINK, generate, site_link
+from japus_pages import generate, rewrite_links, site_link
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -80,19 +79,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     del config, files
     page_dir = posixpath.dirname(page.file.src_uri)
 
-    def fix(match: re.Match[str]) -> str:
-        label, target = match.group(1), match.group(2)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith(("#", "/")):
-            return match.group(0)
+    def target_for(target: str) -> str | None:
         resolved = posixpath.normpath(posixpath.join(page_dir, target))
         if not resolved.startswith("../"):
-            return match.group(0)
+            return target
         mapped = site_link(resolved.removeprefix("../"), _tables)
-        if mapped is None:
-            return label
-        return f"[{label}]({posixpath.relpath(mapped, page_dir or '.')})"
+        return None if mapped is None else posixpath.relpath(mapped, page_dir or ".")
 
-    return LINK.sub(fix, markdown)
+    return rewrite_links(markdown, target_for)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language

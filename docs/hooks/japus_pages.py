@@ -320,9 +320,7 @@ def categories_text(site: Site, table: Table, field: Field, lang: str) -> str:
 def html_table(header: Sequence[str], body: Sequence[Sequence[str]], attrs: str = "") -> str:
     """An HTML table (cells are given as HTML), on lines of its own for Python-Markdown."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    rows = "\n".join(
-        "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>" for cells in body
-    )
+    rows = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>" for cells in body)
     return f"<table{attrs}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
 
 
@@ -376,8 +374,10 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
         text = f"{publisher}{title}"
         if title_ja and title_en and title_en != title_ja:
             text += f"（{title_en}）"
-        extra = [f"{t['published']}：{published}" if published else "",
-                 f"{t['period']}：{period}" if period else ""]
+        extra = [
+            f"{t['published']}：{published}" if published else "",
+            f"{t['period']}：{period}" if period else "",
+        ]
         text += "。" + "。".join(e for e in extra if e)
     else:
         publisher = str(source.get("publisher") or row.get("publisher_en", ""))
@@ -385,8 +385,10 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
         if title_ja and title_ja != title_en:
             text += f" ({title_ja})"
         period = str(source.get("reference_period") or row.get("reference_period_en", ""))
-        extra = [f"{t['published']} {published}" if published else "",
-                 f"{t['period']}: {period}" if period else ""]
+        extra = [
+            f"{t['published']} {published}" if published else "",
+            f"{t['period']}: {period}" if period else "",
+        ]
         text += ". " + ". ".join(e for e in extra if e)
     text = text.rstrip(". 。")
     text += "." if lang == "en" else "。"
@@ -470,9 +472,7 @@ def participants_charts(site: Site, lang: str) -> list[str]:
             ]
             if r.get("partner_country_code"):
                 what.append(r["partner_country_code"])
-            bars.append(
-                Bar(f"{name} — {sep.join(what)}", int(r["participants"]), r["direction"])
-            )
+            bars.append(Bar(f"{name} — {sep.join(what)}", int(r["participants"]), r["direction"]))
         groups.append(Group(stated, tuple(bars)))
     if not groups:
         return []
@@ -515,7 +515,7 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     out += [site.table_description(table, lang), ""]
     pk = ", ".join(f"`{k}`" for k in table.primary_key)
     out += [
-        f"**{t['rows']}:** <span class=\"japus-row-count\">{len(rows)}</span> · "
+        f'**{t["rows"]}:** <span class="japus-row-count">{len(rows)}</span> · '
         f"**{t['primary_key']}:** {pk} · "
         f"[{t['download']} {csv_name}](../{DATA_DIR}/{csv_name}){{ .japus-download download }}",
         "",
@@ -542,7 +542,9 @@ def table_page(site: Site, table: Table, lang: str) -> str:
         if f.unit:
             kind += f"<br>{t['unit']}: {escape(f.unit)}"
         rules = "<br>".join(
-            x for x in (constraints_text(table, f, lang), categories_text(site, table, f, lang)) if x
+            x
+            for x in (constraints_text(table, f, lang), categories_text(site, table, f, lang))
+            if x
         )
         body.append(
             [
@@ -552,8 +554,12 @@ def table_page(site: Site, table: Table, lang: str) -> str:
                 (f"{escape(str(title_ja))} — " if title_ja else "") + escape(desc),
             ]
         )
-    header = [t["column"], f"{t['type']} / {t['dtype']}", f"{t['constraints']} / "
-              f"{t['categories']}", t["description"]]
+    header = [
+        t["column"],
+        f"{t['type']} / {t['dtype']}",
+        f"{t['constraints']} / {t['categories']}",
+        t["description"],
+    ]
     out += [f'<div class="japus-columns" markdown="0">\n{html_table(header, body)}\n</div>', ""]
     out += [f"## {t['keys']}", "", f"**{t['primary_key']}:** {pk}", ""]
     out += [f"**{t['links_to']}:**", ""]
@@ -622,6 +628,7 @@ def mermaid_type(field: Field) -> str:
 
 def relationships_page(site: Site, lang: str) -> str:
     t = TEXT[lang]
+
     # Every table cites ``sources`` through ``source_id``: drawn, those edges would hide the
     # rest, so the diagram leaves them out and says so; the list below has every key.
     def drawn(fk: ForeignKey) -> bool:
@@ -633,8 +640,11 @@ def relationships_page(site: Site, lang: str) -> str:
         fk_cols = {c for fk in table.foreign_keys if drawn(fk) for c in fk.fields}
         lines.append(f"    {table.name} {{")
         for f in table.fields:
-            keys = [k for k, on in (("PK", f.name in table.primary_key), ("FK", f.name in fk_cols))
-                    if on]
+            keys = [
+                k
+                for k, on in (("PK", f.name in table.primary_key), ("FK", f.name in fk_cols))
+                if on
+            ]
             if keys:
                 lines.append(f"        {mermaid_type(f)} {f.name} {', '.join(keys)}")
         lines.append("    }")
@@ -645,8 +655,7 @@ def relationships_page(site: Site, lang: str) -> str:
             optional = not all(table.field(c).required for c in fk.fields)
             left = "|o" if optional else "||"
             lines.append(f'    {fk.resource} {left}--o{{ {table.name} : "{", ".join(fk.fields)}"')
-    citing = [tb for tb in site.package.tables
-              if any(not drawn(fk) for fk in tb.foreign_keys)]
+    citing = [tb for tb in site.package.tables if any(not drawn(fk) for fk in tb.foreign_keys)]
     out = ["---", "hide:", "  - toc", "---", "", f"# {t['rel_title']}", "", t["rel_intro"], ""]
     out += ["```mermaid", *lines, "```", ""]
     out += [t["rel_sources"].format(n=len(citing)), ""]
@@ -681,8 +690,10 @@ def claims_page(site: Site, lang: str) -> str:
     from japus_data.claims import evaluate
 
     t = TEXT[lang]
-    frames = {name: japus_data.load(name, site.root) for name in ("claims", "sources",
-              "student_exchange", "countries")}
+    frames = {
+        name: japus_data.load(name, site.root)
+        for name in ("claims", "sources", "student_exchange", "countries")
+    }
     result = evaluate(frames)
     claims = {r["claim_id"]: r for r in site.rows["claims"]}
     body = []
@@ -702,8 +713,16 @@ def claims_page(site: Site, lang: str) -> str:
                 escape(row.get("computation_en", "")),
             ]
         )
-    header = [t["claim"], t["stated"], t["recorded"], t["recomputed"], t["difference"],
-              t["tolerance"], t["holds"], t["computation"]]
+    header = [
+        t["claim"],
+        t["stated"],
+        t["recorded"],
+        t["recomputed"],
+        t["difference"],
+        t["tolerance"],
+        t["holds"],
+        t["computation"],
+    ]
     out = ["---", "hide:", "  - toc", "---", "", f"# {t['claims_title']}", "", t["claims_intro"]]
     out.append("")
     out += [f'<div class="japus-claims" markdown="0">\n{html_table(header, body)}\n</div>', ""]
@@ -737,7 +756,9 @@ def corrections_page(site: Site, lang: str) -> str:
 # Files included from the repository root
 # --------------------------------------------------------------------------------------------
 
-LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")  # [label](target)
+REFERENCE = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)(\S+)", re.MULTILINE)  # [label]: target
+EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)")  # a URL, an anchor or an absolute path
 
 
 def site_link(target: str, tables: Collection[str]) -> str | None:
@@ -761,17 +782,33 @@ def site_link(target: str, tables: Collection[str]) -> str | None:
     return mapped + (f"#{fragment}" if fragment else "")
 
 
-def include(text: str, site: Site, note: str) -> str:
-    """A repository Markdown file for the site: links that leave the site become plain text."""
+def rewrite_links(text: str, target_for: Callable[[str], str | None]) -> str:
+    """Apply ``target_for`` to every relative link target of a Markdown text.
 
-    def fix(match: re.Match[str]) -> str:
+    ``target_for`` returns the new target, the same one to keep it, or None when the link has
+    no place in the site: an inline link then becomes its plain label, a reference definition
+    an anchor-only link.
+    """
+
+    def inline(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+        if EXTERNAL.match(target):
             return match.group(0)
-        mapped = site_link(target, site.rows)
-        return f"[{label}]({mapped})" if mapped else label
+        new = target_for(target)
+        return label if new is None else f"[{label}]({new})"
 
-    body = LINK.sub(fix, text)
+    def reference(match: re.Match[str]) -> str:
+        head, target = match.group(1), match.group(2)
+        if EXTERNAL.match(target):
+            return match.group(0)
+        return head + (target_for(target) or "#")
+
+    return REFERENCE.sub(reference, LINK.sub(inline, text))
+
+
+def include(text: str, site: Site, note: str) -> str:
+    """A repository Markdown file, as a page at the root of the site."""
+    body = rewrite_links(text, lambda target: site_link(target, site.rows))
     return (f"!!! note\n\n    {note}\n\n" if note else "") + body
 
 
