@@ -497,7 +497,8 @@ def figure(svg: str) -> str:
     """A chart with its title as a visible caption (the SVG's own ``<title>``)."""
     title = re.search(r"<title[^>]*>(.*?)</title>", svg)
     caption = f"<figcaption>{title.group(1)}</figcaption>" if title else ""
-    return f'<figure class="japus-figure" markdown="0">{caption}{svg}</figure>'
+    # The bars' labels repeat the data table: kept out of the search index.
+    return f'<figure class="japus-figure" markdown="0" data-search-exclude>{caption}{svg}</figure>'
 
 
 # --------------------------------------------------------------------------------------------
