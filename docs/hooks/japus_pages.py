@@ -111,6 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
         "program_participants table.",
         "changelog_note": "",
         "contributing_note": "",
+        "note": "Note",
     },
     "ja": {
         "rows": "行数",
@@ -190,6 +191,7 @@ TEXT: dict[str, dict[str, str]] = {
         "participants_desc": "プログラム・方向・期間別の参加者数（program_participants 表）。",
         "changelog_note": "変更履歴は英語で記録しています。",
         "contributing_note": "貢献の手引きは英語で記載しています。",
+        "note": "注記",
     },
 }
 
@@ -263,6 +265,10 @@ def loader_signature(name: str) -> tuple[str, str]:
     """``japus_data.load_<name>(...) -> DataFrame[Model]`` from the generated loader."""
     from japus_data.loaders import LOADERS
 
+    if name not in LOADERS:
+        raise RuntimeError(
+            f"no loader for table {name!r}: run `japus-data generate` (make generate)"
+        )
     loader = LOADERS[name]
     signature = inspect.signature(loader)
     params = ", ".join(
@@ -276,6 +282,10 @@ def model_dtypes(name: str) -> tuple[str, dict[str, str]]:
     """The pandera model of a table and the dtype it declares for each column."""
     from japus_data.models import MODELS
 
+    if name not in MODELS:
+        raise RuntimeError(
+            f"no model for table {name!r}: run `japus-data generate` (make generate)"
+        )
     model = MODELS[name]
     dtypes: dict[str, str] = {}
     for column, annotation in inspect.get_annotations(model).items():
@@ -808,9 +818,14 @@ def rewrite_links(text: str, target_for: Callable[[str], str | None]) -> str:
 
 
 def include(text: str, site: Site, note: str) -> str:
-    """A repository Markdown file, as a page at the root of the site."""
+    """A repository Markdown file, as a page at the root of the site (``note`` under its title)."""
     body = rewrite_links(text, lambda target: site_link(target, site.rows))
-    return (f"!!! note\n\n    {note}\n\n" if note else "") + body
+    if not note:
+        return body
+    admonition = f'!!! note "{TEXT["ja"]["note"]}"\n\n    {note}\n'
+    lines = body.split("\n")
+    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
+    return "\n".join([*lines[: title + 1], "", admonition, *lines[title + 1 :]])
 
 
 # --------------------------------------------------------------------------------------------
