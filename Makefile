@@ -1,11 +1,13 @@
 # Two commands set up and run everything on a fresh machine (Python >= 3.11 and make):
 #   make run    validate the data package and summarise its tables
 #   make test   run the whole test suite
+# Documentation: `make docs` builds the site into site/ (strict: any broken link fails);
+# `make serve-docs` serves it at http://127.0.0.1:8000/ and rebuilds on every change.
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup hash generate bench release-artifacts clean
+.PHONY: run test setup hash generate bench docs serve-docs release-artifacts clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +46,11 @@ release-artifacts: setup
 	done
 	$(PY) -m zipfile -c dist/japus-data-$$($(PY) -c "import japus_data; print(japus_data.__version__)")-parquet.zip dist/exports/parquet/
 
+docs: setup
+	$(PY) -m mkdocs build --strict --site-dir site
+
+serve-docs: setup
+	$(PY) -m mkdocs serve
+
 clean:
-	rm -rf $(VENV) dist build site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist build site test-artifacts .pytest_cache .mypy_cache .ruff_cache
