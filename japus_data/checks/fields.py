@@ -132,7 +132,11 @@ def check_column(path: str, spec: FieldSpec, column: pd.Series) -> Checked:
     if spec.required:
         flag(missing, "required", lambda v: "a value is required")
     stripped = u.str.strip()
-    flag(present & (u != stripped).to_numpy(), "whitespace", lambda v: f"{shown(v)} has stray whitespace")
+    flag(
+        present & (u != stripped).to_numpy(),
+        "whitespace",
+        lambda v: f"{shown(v)} has stray whitespace",
+    )
 
     ok, typed = _parse(spec, stripped, present, flag)
     ok = ok & present
@@ -158,7 +162,9 @@ def check_column(path: str, spec: FieldSpec, column: pd.Series) -> Checked:
         at = np.append(bad, False)[codes]
         for position in np.flatnonzero(at):
             value = str(uniques[codes[position]])
-            problems.append(Problem(path, int(column.index[position]), spec.name, say(value), check))
+            problems.append(
+                Problem(path, int(column.index[position]), spec.name, say(value), check)
+            )
 
     keep = np.append(ok, False)[codes]
     filled = pd.api.extensions.take(typed.array, codes, allow_fill=True)
@@ -234,7 +240,12 @@ def _parse(
     ok = np.ones(len(s), dtype=bool) if pattern is None else _fullmatch(s, pattern).to_numpy()
     if kind in ("datetime", "time") and pattern is not None:
         fmt = "ISO8601" if kind == "datetime" else "%H:%M:%S"
-        parsed = pd.to_datetime(s.where(ok).str.slice(0, 8 if kind == "time" else None), format=fmt, errors="coerce", utc=kind == "datetime")
+        parsed = pd.to_datetime(
+            s.where(ok).str.slice(0, 8 if kind == "time" else None),
+            format=fmt,
+            errors="coerce",
+            utc=kind == "datetime",
+        )
         ok = ok & parsed.notna().to_numpy()
     what = kind if spec.format == "default" else f"{kind} ({spec.format})"
     flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a {what}")
@@ -278,16 +289,26 @@ def _constraints(
         flag(ok & ~inside, "categories", lambda v: f"{shown(v)} is not one of its categories")
     lengths = s.str.len().to_numpy()
     if "minLength" in c:
-        flag(ok & (lengths < c["minLength"]), "minLength", lambda v: f"shorter than {c['minLength']}")
+        flag(
+            ok & (lengths < c["minLength"]), "minLength", lambda v: f"shorter than {c['minLength']}"
+        )
     if "maxLength" in c:
-        flag(ok & (lengths > c["maxLength"]), "maxLength", lambda v: f"longer than {c['maxLength']}")
+        flag(
+            ok & (lengths > c["maxLength"]), "maxLength", lambda v: f"longer than {c['maxLength']}"
+        )
     comparable = spec.type in ("integer", "number", "date", "datetime", "year")
     if not comparable:
         return
-    values = typed if spec.type not in ("datetime", "year") else (
-        pd.to_datetime(s.where(ok), format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-        if spec.type == "datetime"
-        else pd.to_numeric(s.where(ok), errors="coerce")
+    values = (
+        typed
+        if spec.type not in ("datetime", "year")
+        else (
+            pd.to_datetime(s.where(ok), format="ISO8601", errors="coerce", utc=True).dt.tz_localize(
+                None
+            )
+            if spec.type == "datetime"
+            else pd.to_numeric(s.where(ok), errors="coerce")
+        )
     )
     for name, op, words in (
         ("minimum", np.less, "less than"),

@@ -43,7 +43,9 @@ def dialect(table: Table) -> tuple[str, str]:
     delimiter = d.get("delimiter", ",")
     quote = d.get("quoteChar", '"')
     ok = isinstance(delimiter, str) and len(delimiter) == 1
-    return (delimiter if ok else ","), (quote if isinstance(quote, str) and len(quote) == 1 else '"')
+    return (delimiter if ok else ","), (
+        quote if isinstance(quote, str) and len(quote) == 1 else '"'
+    )
 
 
 def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:
@@ -87,20 +89,37 @@ def _guess_encoding(data: bytes) -> str:
     return "cp1252 (Windows Latin-1)"
 
 
+def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
+    """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    before = data[start:offset].decode("utf-8", errors="replace")
+    delimiter, quote = dialect(table)
+    try:
+        reader = csv.reader(
+            io.StringIO(before.replace("\x00", "")), delimiter=delimiter, quotechar=quote
+        )
+        cells = next(reader, [""])
+    except csv.Error:
+        cells = [""]
+    column = max(len(cells) - 1, 0)
+    names = table.field_names
+    return data.count(b"\n", 0, offset) + 1, names[column] if column < len(names) else None
+
+
 def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     """The file must be UTF-8 text: no NUL bytes, nothing else."""
     if b"\x00" in data:
-        row = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return [Problem(table.path, row, None, "binary data (NUL bytes), not text", "encoding")]
+        row, name = _locate(table, data, data.index(b"\x00"))
+        return [Problem(table.path, row, name, "binary data (NUL bytes), not text", "encoding")]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
+        row, name = _locate(table, data, exc.start)
         message = (
             f"not UTF-8: byte {data[exc.start]:#04x} at offset {exc.start}; the file looks "
             f"like {_guess_encoding(data)}: save it as UTF-8"
         )
-        return [Problem(table.path, row, None, message, "encoding")]
+        return [Problem(table.path, row, name, message, "encoding")]
     return []
 
 
@@ -137,9 +156,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
 
     if not consistent:
         row = int(np.searchsorted(newlines, quotes[-1]) + 1)
-        problems.append(
-            Problem(table.path, row, None, f"a {quote} quote is never closed", "quote")
-        )
+        problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
     terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
     style_crlf = crlf & terminated
     if terminated.any():
@@ -168,10 +185,9 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     trailing = 0
     while trailing < len(blank) - 1 and blank[len(blank) - 1 - trailing]:
         trailing += 1
-    if trailing:
-        row = int(numbers[len(blank) - trailing])
-        message = f"{trailing} empty line(s) at the end of the file"
-        problems.append(Problem(table.path, row, None, message, "blank-row"))
+    for row in numbers[len(blank) - trailing :]:
+        message = "an empty line at the end of the file"
+        problems.append(Problem(table.path, int(row), None, message, "blank-row"))
     for row in numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]:
         problems.append(Problem(table.path, int(row), None, "an empty row", "blank-row"))
 

@@ -51,13 +51,11 @@ def _duplicates(
 def key_problems(table: Table, text: pd.DataFrame) -> Iterator[Problem]:
     """Within one table: whole-row duplicates, primary key, unique fields, uniqueKeys."""
     whole = text.astype("str").fillna("")
-    repeated: set[int] = set()
     if len(whole):
         firsts, duplicated = _first_rows(whole)
         for position in duplicated.nonzero()[0]:
             row = int(whole.index[position]) + 2
             first = int(whole.index[firsts[position]]) + 2
-            repeated.add(row)
             yield Problem(table.path, row, None, f"repeats row {first}", "duplicate-row")
     pk = list(table.primary_key)
     if pk and set(pk) <= set(text.columns):
@@ -66,9 +64,7 @@ def key_problems(table: Table, text: pd.DataFrame) -> Iterator[Problem]:
                 for index in text.index[text[name].isna()]:
                     message = "part of the primary key: a value is required"
                     yield Problem(table.path, int(index) + 2, name, message, "primary-key")
-        for p in _duplicates(table, text, pk, "primary-key", "primary key"):
-            if p.row not in repeated:
-                yield p
+        yield from _duplicates(table, text, pk, "primary-key", "primary key")
     for f in table.fields:
         if f.unique and f.name in text.columns and [f.name] != pk:
             yield from _duplicates(table, text, [f.name], "unique", "value")
@@ -89,10 +85,10 @@ def foreign_key_problems(
         local, remote = list(fk.fields), list(fk.reference_fields)
         label = ",".join(local)
         target = texts.get(fk.resource)
-        if target is None:
-            message = f"cannot be checked: table {fk.resource!r} could not be read"
-            yield Problem(table.path, None, label, message, "foreign-key")
-            continue
+        unread = ""
+        if target is None:  # as frictionless does: an unreadable table has no rows
+            target = pd.DataFrame({name: pd.Series(dtype="str") for name in remote})
+            unread = f" ({fk.resource} could not be read)"
         if not (set(local) <= set(text.columns) and set(remote) <= set(target.columns)):
             continue
         given = text.loc[text[local].notna().all(axis=1), local]
@@ -107,5 +103,5 @@ def foreign_key_problems(
         for position in (~found).nonzero()[0]:
             row = int(given.index[position]) + 2
             values = ", ".join(shown(v) for v in given.iloc[position])
-            message = f"{values} is not a {'/'.join(remote)} of {fk.resource}"
+            message = f"{values} is not a {'/'.join(remote)} of {fk.resource}{unread}"
             yield Problem(table.path, row, label, message, "foreign-key")
