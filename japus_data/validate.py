@@ -63,7 +63,7 @@ def validate_package(root: Path) -> Report:
 
 def _after_path(exc: Exception) -> str:
     text = str(exc)
-    head, _, rest = text.partition(f"{DESCRIPTOR}:")
+    _, _, rest = text.partition(f"{DESCRIPTOR}:")
     return rest.strip() if rest else text
 
 

@@ -13,8 +13,8 @@ or the field sets the custom property ``"allowFormulaPrefix": true``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .problem import Problem, shown
@@ -65,7 +65,6 @@ class FieldSpec:
     group_char: str | None
     decimal_char: str
     required: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _values(items: Any) -> list[str]:
@@ -150,21 +149,20 @@ def check_column(path: str, spec: FieldSpec, column: pd.Series) -> Checked:
             formula,
             "formula",
             lambda v: (
-                f"{shown(v)} starts with {v.strip()[:1]!r}: a spreadsheet would run it as a formula "
-                f"(set {ALLOW_FORMULA!r} on the field if intended)"
+                f"{shown(v)} starts with {v.strip()[:1]!r}: a spreadsheet would run it as a "
+                f"formula (set {ALLOW_FORMULA!r} on the field if intended)"
             ),
         )
 
     problems = []
+    rows = column.index.to_numpy()
     for bad, check, say in verdicts:
         if not bad.any():
             continue
         at = np.append(bad, False)[codes]
         for position in np.flatnonzero(at):
             value = str(uniques[codes[position]])
-            problems.append(
-                Problem(path, int(column.index[position]), spec.name, say(value), check)
-            )
+            problems.append(Problem(path, int(rows[position]), spec.name, say(value), check))
 
     keep = np.append(ok, False)[codes]
     filled = pd.api.extensions.take(typed.array, codes, allow_fill=True)
@@ -206,8 +204,8 @@ def _parse(
     if kind == "boolean":
         ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
         flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a boolean")
-        typed = s.isin(spec.true_values).astype("boolean").where(ok)
-        return ok, typed
+        truth = s.isin(spec.true_values).astype("boolean").where(ok)
+        return ok, truth
     if kind == "date":
         fmt = spec.format
         if fmt == "default":
@@ -323,9 +321,8 @@ def _constraints(
                 continue
             bad = op(values, limit)
             bad = np.asarray(pd.Series(bad).fillna(False), dtype=bool)
-            flag(ok & bad, name, lambda v, n=name, w=words: f"{shown(v)} is {w} the {n} {c[n]}")
+            flag(ok & bad, name, _beyond(name, words, c[name]))
 
 
-def check_columns(path: str, specs: list[FieldSpec], frame: pd.DataFrame) -> Iterator[Checked]:
-    for k, spec in enumerate(specs):
-        yield check_column(path, spec, frame.iloc[:, k])
+def _beyond(name: str, words: str, limit: Any) -> Callable[[str], str]:
+    return lambda v: f"{shown(v)} is {words} the {name} {limit}"

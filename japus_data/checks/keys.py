@@ -100,8 +100,9 @@ def foreign_key_problems(
         else:
             keys = pd.MultiIndex.from_frame(given.astype("str"))
             found = keys.isin(pd.MultiIndex.from_frame(wanted.astype("str")))
+        index = given.index.to_numpy()
         for position in (~found).nonzero()[0]:
-            row = int(given.index[position]) + 2
+            row = int(index[position]) + 2
             values = ", ".join(shown(v) for v in given.iloc[position])
             message = f"{values} is not a {'/'.join(remote)} of {fk.resource}{unread}"
             yield Problem(table.path, row, label, message, "foreign-key")

@@ -7,6 +7,7 @@ frames are by position: ``index + 2`` is the row number.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -88,10 +89,8 @@ def check_rows(table: Table, layout: Layout) -> Rows:
         column, dtype = checked.typed, dtypes[spec.name]
         if isinstance(dtype, pd.CategoricalDtype):
             column = column.where(column.isin(dtype.categories))
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             column = column.astype(dtype)
-        except (TypeError, ValueError):
-            pass
         typed[spec.name] = column
     index = pd.RangeIndex(0, 0) if not len(frame) else pd.Index(frame.index - 2)
     text_frame = pd.DataFrame(text, index=frame.index).set_axis(index, axis=0)
