@@ -116,11 +116,11 @@ def make_package(folder: Path, n: int, errors: bool) -> list[tuple[int, str]]:
             position = row - 2
             if value == "=PK":
                 for key in ("country_code", "direction", "measure", "period_start"):
-                    frame.loc[position, key] = frame.loc[position - 1, key]
-                frame.loc[position, "period_end"] = frame.loc[position, "period_start"]
+                    frame.at[position, key] = str(frame.at[position - 1, key])
+                frame.at[position, "period_end"] = str(frame.at[position, "period_start"])
                 broken.append((row, "country_code,direction,measure,period_start"))
             else:
-                frame.loc[position, field] = value
+                frame.at[position, field] = value
                 broken.append((row, field))
     frame.to_csv(folder / "resources" / f"{TABLE}.csv", index=False, lineterminator="\n")
     (folder / "datapackage.json").write_text(

@@ -29,6 +29,8 @@ from .locate import DESCRIPTOR
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .checks.rows import Rows
+
 
 def validate_package(root: Path) -> Report:
     """Run every check on the package in ``root``. Never raises on bad data."""
@@ -40,7 +42,7 @@ def validate_package(root: Path) -> Report:
         report.problems = [Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor")]
         return report
     package, unusable = _package(root, raw, found)
-    texts: dict[str, pd.DataFrame] = {}
+    texts: dict[str, Rows] = {}
     frames: dict[str, pd.DataFrame] = {}
     for table in package.tables:
         if table.name in unusable:
@@ -94,7 +96,7 @@ def _check_table(
     package: Package,
     table: Table,
     found: list[Problem],
-    texts: dict[str, pd.DataFrame],
+    texts: dict[str, Rows],
     frames: dict[str, pd.DataFrame],
 ) -> None:
     from .checks import files
@@ -116,15 +118,15 @@ def _check_table(
         return
     rows = check_rows(table, layout)
     found.extend(rows.problems)
-    found.extend(key_problems(table, rows.text))
-    texts[table.name] = rows.text
+    found.extend(key_problems(table, rows))
+    texts[table.name] = rows
     frames[table.name] = rows.typed
 
 
 def _check_across(
     package: Package,
     found: list[Problem],
-    texts: dict[str, pd.DataFrame],
+    texts: dict[str, Rows],
     frames: dict[str, pd.DataFrame],
 ) -> None:
     from .checks.keys import foreign_key_problems

@@ -102,8 +102,9 @@ class Checked:
     """A column's verdicts: the problems, and its values typed for the package's rules."""
 
     problems: list[Problem]
-    typed: pd.Series  # NA where missing or wrong
-    missing: npt.NDArray[np.bool_]  # a logical null (one of the missing values)
+    typed: pd.Series  # per row, NA where missing or wrong
+    missing: npt.NDArray[np.bool_]  # per distinct value: one of the missing values
+    ok: npt.NDArray[np.bool_]  # per distinct value: present and of the field's type
 
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
@@ -114,13 +115,17 @@ def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
         return s.astype(object).str.fullmatch(pattern).fillna(False).astype(bool)
 
 
-def check_column(path: str, spec: FieldSpec, column: pd.Series) -> Checked:
-    """Check every cell of ``column`` (its index: the row numbers in the file)."""
+def check_column(
+    path: str,
+    spec: FieldSpec,
+    codes: npt.NDArray[np.int64],
+    u: pd.Series,
+    rows: npt.NDArray[np.int64],
+) -> Checked:
+    """Check every cell of a column given as ``codes`` into its distinct texts ``u``."""
     import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype="str")
     verdicts: list[tuple[npt.NDArray[np.bool_], str, Callable[[str], str]]] = []
 
     def flag(bad: pd.Series | npt.NDArray[np.bool_], check: str, say: Callable[[str], str]) -> None:
@@ -155,20 +160,17 @@ def check_column(path: str, spec: FieldSpec, column: pd.Series) -> Checked:
         )
 
     problems = []
-    rows = column.index.to_numpy()
     for bad, check, say in verdicts:
         if not bad.any():
             continue
-        at = np.append(bad, False)[codes]
-        for position in np.flatnonzero(at):
-            value = str(uniques[codes[position]])
+        for position in np.flatnonzero(bad[codes]):
+            value = str(u.iloc[codes[position]])
             problems.append(Problem(path, int(rows[position]), spec.name, say(value), check))
 
-    keep = np.append(ok, False)[codes]
-    filled = pd.api.extensions.take(typed.array, codes, allow_fill=True)
-    result = pd.Series(filled, index=column.index, name=spec.name)
-    result = result.where(keep)
-    return Checked(problems, result, np.append(missing, True)[codes])
+    result = pd.Series(typed.array.take(codes), name=spec.name)
+    if not ok.all():
+        result = result.where(ok[codes])
+    return Checked(problems, result, missing, ok)
 
 
 Flag = Callable[["pd.Series | npt.NDArray[np.bool_]", str, Callable[[str], str]], None]
@@ -197,7 +199,11 @@ def _parse(
         thousands = present & ~ok & ~wide & _fullmatch(s, THOUSANDS).to_numpy()
         flag(wide, "number-format", lambda v: f"{shown(v)} has full-width characters: use 0-9")
         flag(thousands, "number-format", lambda v: f"{shown(v)} has a thousands separator")
-        flag(present & ~ok & ~wide & ~thousands, "type", lambda v: f"{shown(v)} is not a {kind}")
+        flag(
+            present & ~ok & ~wide & ~thousands,
+            "type",
+            lambda v: f"{shown(v)} is not {'an' if kind == 'integer' else 'a'} {kind}",
+        )
         numbers = pd.to_numeric(text.where(ok), errors="coerce")
         typed = numbers.astype("Int64" if kind == "integer" else "Float64")
         return ok, typed

@@ -36,6 +36,7 @@ class Layout:
     cells: npt.NDArray[np.int64]  # cells in each data record
     blank: npt.NDArray[np.bool_]  # the record is an empty line
     consistent: bool  # quotes balanced: the row numbers can be trusted
+    newlines_in_values: bool  # a quoted cell holds a line break
 
 
 def dialect(table: Table) -> tuple[str, str]:
@@ -140,8 +141,8 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == ord(quote))
     consistent = len(quotes) % 2 == 0
-    newlines = np.flatnonzero(arr == 10)
-    newlines = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+    all_newlines = np.flatnonzero(arr == 10)
+    newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
     delims = np.flatnonzero(arr == ord(delimiter))
     delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
     starts = np.concatenate(([0], newlines + 1))
@@ -200,6 +201,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
             cells=cells[data_rows],
             blank=blank[data_rows],
             consistent=consistent,
+            newlines_in_values=len(newlines) < len(all_newlines),
         ),
         problems,
     )

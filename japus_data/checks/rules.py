@@ -89,13 +89,14 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
 def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
     """A part (of which, うち) is never larger than its whole."""
     exchange = frames.get("student_exchange")
-    if exchange is not None:
+    if exchange is not None and exchange["subset_of_measure"].notna().any():
         path = package.table("student_exchange").path
         keys = ["country_code", "direction", "period_start"]
         text = {"country_code": "str", "direction": "str"}
-        part = exchange.reset_index().astype(text)
-        part = part[part["subset_of_measure"].notna()].astype({"subset_of_measure": "str"})
-        whole = exchange.astype({**text, "measure": "str"})[[*keys, "measure", "students"]]
+        part = exchange[exchange["subset_of_measure"].notna()].reset_index().astype(text)
+        part = part.astype({"subset_of_measure": "str"})
+        wholes = exchange["measure"].isin(part["subset_of_measure"].unique())
+        whole = exchange[wholes].astype({**text, "measure": "str"})[[*keys, "measure", "students"]]
         merged = part.merge(
             whole,
             left_on=[*keys, "subset_of_measure"],
