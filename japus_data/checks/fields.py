@@ -13,6 +13,7 @@ or the field sets the custom property ``"allowFormulaPrefix": true``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -109,10 +110,16 @@ class Checked:
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
     """``str.fullmatch`` that falls back to Python's ``re`` where Arrow's RE2 refuses."""
+    import pandas as pd
+
     try:
         return s.str.fullmatch(pattern).fillna(False).astype(bool)
     except Exception:  # pyarrow.ArrowInvalid: RE2 lacks look-arounds and back-references
+        pass
+    try:
         return s.astype(object).str.fullmatch(pattern).fillna(False).astype(bool)
+    except re.error:  # reported on the descriptor; no cell is judged by a broken pattern
+        return pd.Series(True, index=s.index)
 
 
 def check_column(

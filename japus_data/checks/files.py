@@ -37,6 +37,7 @@ class Layout:
     blank: npt.NDArray[np.bool_]  # the record is an empty line
     consistent: bool  # quotes balanced: the row numbers can be trusted
     newlines_in_values: bool  # a quoted cell holds a line break
+    longest: int  # bytes in the longest record
 
 
 def dialect(table: Table) -> tuple[str, str]:
@@ -202,6 +203,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
             blank=blank[data_rows],
             consistent=consistent,
             newlines_in_values=len(newlines) < len(all_newlines),
+            longest=int((ends - starts).max()) if len(starts) else 0,
         ),
         problems,
     )

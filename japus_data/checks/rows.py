@@ -64,7 +64,12 @@ def _read(table: Table, layout: Layout, n: int) -> Any:
     names = [f"c{k}" for k in range(n)]
     return pacsv.read_csv(
         io.BytesIO(layout.text),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=1,
+            # A block must hold the longest row (a 50 MB cell is read, then reported).
+            block_size=max(1 << 22, 2 * layout.longest + 1),
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             quote_char=quote,
