@@ -216,3 +216,27 @@ def test_validation_does_not_use_frictionless() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_one_consistent_newline_style_is_fine(package_copy: Path) -> None:
+    path = package_copy / "resources" / "countries.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert problems(package_copy) == {(COUNTRIES, None, None, "hash")}
+    refresh_hashes(package_copy)
+    assert problems(package_copy) == set()
+
+
+def test_a_broken_pattern_is_a_descriptor_problem(package_copy: Path) -> None:
+    change_descriptor(
+        package_copy,
+        lambda raw: field(raw, "countries", "name_en").update(constraints={"pattern": "(["}),
+    )
+    found = problems(package_copy)
+    assert {(f, c) for f, _, _, c in found} == {("datapackage.json", "schema")}
+
+
+def test_the_installed_package_is_validated_without_a_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("valid:")
