@@ -240,3 +240,12 @@ def test_the_installed_package_is_validated_without_a_path(
 ) -> None:
     assert main(["validate"]) == 0
     assert capsys.readouterr().out.startswith("valid:")
+
+
+def test_a_primary_key_must_be_complete_even_if_not_required(package_copy: Path) -> None:
+    change_descriptor(
+        package_copy,
+        lambda raw: field(raw, "countries", "country_code")["constraints"].pop("required"),
+    )
+    edit_table(package_copy, "countries", "US,USA,840", ",USA,840")
+    assert (COUNTRIES, 2, "country_code", "required") in problems(package_copy)
