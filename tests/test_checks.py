@@ -249,3 +249,8 @@ def test_a_primary_key_must_be_complete_even_if_not_required(package_copy: Path)
     )
     edit_table(package_copy, "countries", "US,USA,840", ",USA,840")
     assert (COUNTRIES, 2, "country_code", "required") in problems(package_copy)
+
+
+def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
+    change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path="../x.csv"))
+    assert main(["hash", str(package_copy)]) == 1
