@@ -8,7 +8,7 @@ Package, with one typed loader per table::
     japus_data.tables()                              # names of all tables
     japus_data.load("claims")                        # any table by name
 
-Importing this package loads neither pandas, pandera nor frictionless: they load when a
+Importing this package loads neither pandas nor pandera (nor pyarrow): they load when a
 table is first read or validated.
 """
 

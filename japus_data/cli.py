@@ -88,22 +88,13 @@ def _validate(path: str | None, fmt: str) -> int:
     from .validate import validate_package
 
     root = _root(path)
-    try:
-        report = validate_package(root)
-    except DescriptorError as exc:
-        print(f"{DESCRIPTOR}:-:-: {exc} [descriptor]", file=sys.stderr)
-        return EXIT_INVALID
+    report = validate_package(root)
     if fmt == "json":
         print(report.to_json())
     else:
         for problem in report.problems:
             print(problem)
-        if report.valid:
-            total = sum(report.rows.values())
-            print(f"valid: {root / DESCRIPTOR}: {len(report.rows)} tables, {total} rows")
-        else:
-            files = len({p.file for p in report.problems})
-            print(f"invalid: {len(report.problems)} errors in {files} files")
+        print(report.summary)
     return EXIT_OK if report.valid else EXIT_INVALID
 
 

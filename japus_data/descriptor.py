@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ class Table:
     hash: str | None
     bytes: int | None
     sources: tuple[dict[str, Any], ...] = ()
+    # The resource as written, for the validator's checks of properties not modelled above.
+    raw: dict[str, Any] = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     @property
     def field_names(self) -> list[str]:
@@ -136,6 +139,7 @@ def _table(raw: dict[str, Any]) -> Table:
         hash=raw.get("hash"),
         bytes=raw.get("bytes"),
         sources=tuple(raw.get("sources", [])),
+        raw=raw,
     )
 
 

@@ -6,7 +6,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .validate import Problem
+    from .checks.problem import Problem
 
 __all__ = ["DataIntegrityError", "DescriptorError", "JapusDataError"]
 

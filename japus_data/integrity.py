@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .descriptor import read_descriptor
+from .descriptor import DescriptorError, read_descriptor
 from .locate import DESCRIPTOR
 from .read import sha256_of
 
@@ -19,9 +19,16 @@ def refresh_hashes(root: Path) -> list[str]:
 
     The descriptor is rewritten only when something changed, keeping its key order.
     """
+    from .checks.descriptor import path_problem
+
     raw = read_descriptor(root)
     changed = []
     for resource in raw.get("resources", []):
+        unsafe = path_problem(root, resource.get("path"))
+        if unsafe:  # never read, let alone vouch for, a file outside the package
+            raise DescriptorError(
+                f"{root / DESCRIPTOR}: resource {resource.get('name')!r}: {unsafe}"
+            )
         data = (root / resource["path"]).read_bytes()
         digest, size = sha256_of(data), len(data)
         if resource.get("hash") != digest or resource.get("bytes") != size:

@@ -151,28 +151,8 @@ MUTATIONS = [
 ]
 
 
-def _where(file: str, row: int, field: str | None) -> str:
-    # A correction left uncorrected in another table is reported on the corrections row.
-    target = "corrections" if field == "original_text" else file
-    return f"resources/{target}.csv:{row}:{field}:"
-
-
-@pytest.mark.parametrize(("file", "old", "new", "row", "field"), MUTATIONS)
-def test_each_malformed_contribution_is_caught_where_it_is(
-    package_copy: Path,
-    capsys: pytest.CaptureFixture[str],
-    file: str,
-    old: str,
-    new: str,
-    row: int,
-    field: str | None,
-) -> None:
-    edit_file(package_copy / "resources" / f"{file}.csv", lambda text: text.replace(old, new, 1))
-    code = main(["validate", str(package_copy)])
-    output = capsys.readouterr().out
-    assert code == 1, output
-    assert _where(file, row, field) in output, output
-    assert output.rstrip().splitlines()[-1].startswith("invalid:")
+# Each mutation above is a case of the corpus in tests/test_corpus.py, which also runs
+# frictionless on it.
 
 
 def test_duplicate_primary_key_is_caught(package_copy: Path) -> None:

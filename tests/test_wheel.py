@@ -58,7 +58,7 @@ def venv_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    # The dependencies (pandas, pandera, frictionless) come from this environment, listed
+    # The dependencies (pandas, pandera, jsonschema, dplib-py) come from this environment, listed
     # after the new one's own site-packages; no network is used.
     purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
     site = Path(purelib.stdout.strip())

@@ -1,0 +1,341 @@
+"""Every cell of one column against its field: missing values, type, constraints, categories,
+whitespace, number formatting, spreadsheet formulas.
+
+Vectorised: a column is factorised once, each check runs on its distinct values (with pandas
+string methods), and the verdicts are mapped back to the rows through the codes. Python
+loops only over the cells found wrong, to word their messages.
+
+A text cell that starts with ``=``, ``+``, ``-`` or ``@`` is refused because a spreadsheet
+would run it as a formula, unless it is one of the field's ``categories`` or ``enum`` values,
+or the field sets the custom property ``"allowFormulaPrefix": true``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .problem import Problem, shown
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+ALLOW_FORMULA = "allowFormulaPrefix"
+FORMULA_CHARS = ("=", "+", "-", "@")
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+INTEGER = r"[+-]?[0-9]+"
+NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
+FULL_WIDTH = r".*[０-９，．－＋].*"
+THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+SIMPLE_FORMATS = {
+    ("date", "default"): r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    ("datetime", "default"): (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+    ),
+    ("time", "default"): r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?",
+    ("year", "default"): r"[+-]?[0-9]{4}",
+    ("yearmonth", "default"): r"[0-9]{4}-(0[1-9]|1[0-2])",
+    ("string", "email"): r"[^@\s]+@[^@\s]+\.[^@\s]+",
+    ("string", "uri"): r"[A-Za-z][A-Za-z0-9+.-]*:\S+",
+    ("string", "uuid"): r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}",
+    ("string", "binary"): r"[A-Za-z0-9+/]*={0,2}",
+}
+MAX_DIGITS = 18  # beyond int64
+
+
+@dataclass
+class FieldSpec:
+    """What the descriptor declares about one field, with the Table Schema defaults."""
+
+    name: str
+    type: str
+    format: str
+    constraints: dict[str, Any]
+    categories: list[Any] | None
+    missing: list[str]
+    true_values: list[str]
+    false_values: list[str]
+    allow_formula: bool
+    bare_number: bool
+    group_char: str | None
+    decimal_char: str
+    required: bool = False
+
+
+def _values(items: Any) -> list[str]:
+    """Values of a list that may hold plain values or labelled ``{"value", "label"}`` objects."""
+    if not isinstance(items, list):
+        return []
+    return [str(i.get("value")) if isinstance(i, dict) else str(i) for i in items]
+
+
+def field_spec(raw: dict[str, Any], schema: dict[str, Any], in_primary_key: bool) -> FieldSpec:
+    constraints = raw.get("constraints") or {}
+    categories = raw.get("categories")
+    missing = raw.get("missingValues", schema.get("missingValues", [""]))
+    return FieldSpec(
+        name=str(raw.get("name")),
+        type=str(raw.get("type", "any")),
+        format=str(raw.get("format", "default")),
+        constraints=constraints if isinstance(constraints, dict) else {},
+        categories=None
+        if categories is None
+        else [c.get("value") if isinstance(c, dict) else c for c in categories],
+        missing=_values(missing),
+        true_values=_values(raw.get("trueValues", TRUE_VALUES)),
+        false_values=_values(raw.get("falseValues", FALSE_VALUES)),
+        allow_formula=raw.get(ALLOW_FORMULA) is True,
+        bare_number=raw.get("bareNumber", True) is not False,
+        group_char=raw.get("groupChar"),
+        decimal_char=str(raw.get("decimalChar", ".")),
+        required=bool(constraints.get("required", False)) or in_primary_key,
+    )
+
+
+@dataclass
+class Checked:
+    """A column's verdicts: the problems, and its values typed for the package's rules."""
+
+    problems: list[Problem]
+    typed: pd.Series  # per row, NA where missing or wrong
+    missing: npt.NDArray[np.bool_]  # per distinct value: one of the missing values
+    ok: npt.NDArray[np.bool_]  # per distinct value: present and of the field's type
+
+
+def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
+    """``str.fullmatch`` that falls back to Python's ``re`` where Arrow's RE2 refuses."""
+    import pandas as pd
+
+    try:
+        return s.str.fullmatch(pattern).fillna(False).astype(bool)
+    except Exception:  # pyarrow.ArrowInvalid: RE2 lacks look-arounds and back-references
+        pass
+    try:
+        return s.astype(object).str.fullmatch(pattern).fillna(False).astype(bool)
+    except re.error:  # reported on the descriptor; no cell is judged by a broken pattern
+        return pd.Series(True, index=s.index)
+
+
+def check_column(
+    path: str,
+    spec: FieldSpec,
+    codes: npt.NDArray[np.int64],
+    u: pd.Series,
+    rows: npt.NDArray[np.int64],
+) -> Checked:
+    """Check every cell of a column given as ``codes`` into its distinct texts ``u``."""
+    import numpy as np
+    import pandas as pd
+
+    verdicts: list[tuple[npt.NDArray[np.bool_], str, Callable[[str], str]]] = []
+
+    def flag(bad: pd.Series | npt.NDArray[np.bool_], check: str, say: Callable[[str], str]) -> None:
+        verdicts.append((np.asarray(bad, dtype=bool), check, say))
+
+    missing = u.isin(spec.missing).to_numpy()
+    present = ~missing
+    if spec.required:
+        flag(missing, "required", lambda v: "a value is required")
+    stripped = u.str.strip()
+    flag(
+        present & (u != stripped).to_numpy(),
+        "whitespace",
+        lambda v: f"{shown(v)} has stray whitespace",
+    )
+
+    ok, typed = _parse(spec, stripped, present, flag)
+    ok = ok & present
+    _constraints(spec, stripped, typed, ok, flag)
+
+    if spec.type == "string" and not spec.allow_formula:
+        declared = set(_values(spec.categories or [])) | set(_values(spec.constraints.get("enum")))
+        formula = present & stripped.str[:1].isin(FORMULA_CHARS).to_numpy()
+        formula = formula & ~u.isin(declared).to_numpy()
+        flag(
+            formula,
+            "formula",
+            lambda v: (
+                f"{shown(v)} starts with {v.strip()[:1]!r}: a spreadsheet would run it as a "
+                f"formula (set {ALLOW_FORMULA!r} on the field if intended)"
+            ),
+        )
+
+    problems = []
+    for bad, check, say in verdicts:
+        if not bad.any():
+            continue
+        for position in np.flatnonzero(bad[codes]):
+            value = str(u.iloc[codes[position]])
+            problems.append(Problem(path, int(rows[position]), spec.name, say(value), check))
+
+    result = pd.Series(typed.array.take(codes), name=spec.name)
+    if not ok.all():
+        result = result.where(ok[codes])
+    return Checked(problems, result, missing, ok)
+
+
+Flag = Callable[["pd.Series | npt.NDArray[np.bool_]", str, Callable[[str], str]], None]
+
+
+def _parse(
+    spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag
+) -> tuple[npt.NDArray[np.bool_], pd.Series]:
+    """Which distinct values are of the field's type, and their typed values."""
+    import numpy as np
+    import pandas as pd
+
+    kind = spec.type
+    if kind in ("integer", "number"):
+        text = s
+        if spec.group_char:
+            text = text.str.replace(spec.group_char, "", regex=False)
+        if spec.decimal_char != ".":
+            text = text.str.replace(spec.decimal_char, ".", regex=False)
+        if not spec.bare_number:
+            text = text.str.replace(r"^[^0-9+.-]+|[^0-9.]+$", "", regex=True)
+        ok = _fullmatch(text, INTEGER if kind == "integer" else NUMBER).to_numpy() & present
+        if kind == "integer":
+            ok = ok & (text.str.len() <= MAX_DIGITS).to_numpy()
+        wide = present & ~ok & _fullmatch(s, FULL_WIDTH).to_numpy()
+        thousands = present & ~ok & ~wide & _fullmatch(s, THOUSANDS).to_numpy()
+        flag(wide, "number-format", lambda v: f"{shown(v)} has full-width characters: use 0-9")
+        flag(thousands, "number-format", lambda v: f"{shown(v)} has a thousands separator")
+        flag(
+            present & ~ok & ~wide & ~thousands,
+            "type",
+            lambda v: f"{shown(v)} is not {'an' if kind == 'integer' else 'a'} {kind}",
+        )
+        numbers = pd.to_numeric(text.where(ok), errors="coerce")
+        typed = numbers.astype("Int64" if kind == "integer" else "Float64")
+        return ok, typed
+    if kind == "boolean":
+        ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
+        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a boolean")
+        truth = s.isin(spec.true_values).astype("boolean").where(ok)
+        return ok, truth
+    if kind == "date":
+        fmt = spec.format
+        if fmt == "default":
+            ok = _fullmatch(s, SIMPLE_FORMATS[("date", "default")]).to_numpy()
+            dates = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+        elif fmt == "any":
+            dates = pd.to_datetime(s, format="mixed", errors="coerce")
+            ok = np.ones(len(s), dtype=bool)
+        else:
+            dates = pd.to_datetime(s, format=fmt, errors="coerce")
+            ok = np.ones(len(s), dtype=bool)
+        ok = ok & dates.notna().to_numpy()
+        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a date ({fmt})")
+        return ok, dates.astype("datetime64[us]")
+    if kind in ("object", "array"):
+        want = dict if kind == "object" else list
+
+        def parses(value: str) -> bool:  # a loop over distinct values, for JSON only
+            try:
+                return isinstance(json.loads(value), want)
+            except ValueError:
+                return False
+
+        ok = np.array([parses(v) for v in s], dtype=bool) if len(s) else np.zeros(0, bool)
+        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a JSON {kind}")
+        return ok, s.astype("str")
+    pattern = SIMPLE_FORMATS.get((kind, spec.format))
+    if pattern is None and spec.format != "default" and (kind, "default") in SIMPLE_FORMATS:
+        pattern = SIMPLE_FORMATS[(kind, "default")]
+    ok = np.ones(len(s), dtype=bool) if pattern is None else _fullmatch(s, pattern).to_numpy()
+    if kind in ("datetime", "time") and pattern is not None:
+        fmt = "ISO8601" if kind == "datetime" else "%H:%M:%S"
+        parsed = pd.to_datetime(
+            s.where(ok).str.slice(0, 8 if kind == "time" else None),
+            format=fmt,
+            errors="coerce",
+            utc=kind == "datetime",
+        )
+        ok = ok & parsed.notna().to_numpy()
+    what = kind if spec.format == "default" else f"{kind} ({spec.format})"
+    flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a {what}")
+    return ok, s.astype("str")
+
+
+def _limit(spec: FieldSpec, value: Any) -> Any:
+    import pandas as pd
+
+    if spec.type in ("date", "datetime"):
+        return pd.Timestamp(str(value))
+    if spec.type == "year":
+        return int(value)
+    return value
+
+
+def _constraints(
+    spec: FieldSpec, s: pd.Series, typed: pd.Series, ok: npt.NDArray[np.bool_], flag: Flag
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    c = spec.constraints
+    if "pattern" in c:
+        matches = _fullmatch(s, str(c["pattern"])).to_numpy()
+        flag(ok & ~matches, "pattern", lambda v: f"{shown(v)} does not match {c['pattern']!r}")
+    numeric = spec.type in ("integer", "number")
+    if "enum" in c:
+        enum = c["enum"] if isinstance(c["enum"], list) else []
+        if numeric:
+            inside = typed.isin(pd.to_numeric(pd.Series(enum), errors="coerce")).to_numpy()
+        else:
+            inside = s.isin([str(e) for e in enum]).to_numpy()
+        flag(ok & ~inside, "enum", lambda v: f"{shown(v)} is not one of {enum}")
+    if spec.categories is not None:
+        cats = spec.categories
+        if numeric:
+            inside = typed.isin(pd.to_numeric(pd.Series(cats), errors="coerce")).to_numpy()
+        else:
+            inside = s.isin([str(x) for x in cats]).to_numpy()
+        flag(ok & ~inside, "categories", lambda v: f"{shown(v)} is not one of its categories")
+    lengths = s.str.len().to_numpy()
+    if "minLength" in c:
+        flag(
+            ok & (lengths < c["minLength"]), "minLength", lambda v: f"shorter than {c['minLength']}"
+        )
+    if "maxLength" in c:
+        flag(
+            ok & (lengths > c["maxLength"]), "maxLength", lambda v: f"longer than {c['maxLength']}"
+        )
+    comparable = spec.type in ("integer", "number", "date", "datetime", "year")
+    if not comparable:
+        return
+    values = (
+        typed
+        if spec.type not in ("datetime", "year")
+        else (
+            pd.to_datetime(s.where(ok), format="ISO8601", errors="coerce", utc=True).dt.tz_localize(
+                None
+            )
+            if spec.type == "datetime"
+            else pd.to_numeric(s.where(ok), errors="coerce")
+        )
+    )
+    for name, op, words in (
+        ("minimum", np.less, "less than"),
+        ("maximum", np.greater, "greater than"),
+        ("exclusiveMinimum", np.less_equal, "not greater than"),
+        ("exclusiveMaximum", np.greater_equal, "not less than"),
+    ):
+        if name in c:
+            try:
+                limit = _limit(spec, c[name])
+            except (ValueError, TypeError):
+                continue
+            bad = op(values, limit)
+            bad = np.asarray(pd.Series(bad).fillna(False), dtype=bool)
+            flag(ok & bad, name, _beyond(name, words, c[name]))
+
+
+def _beyond(name: str, words: str, limit: Any) -> Callable[[str], str]:
+    return lambda v: f"{shown(v)} is {words} the {name} {limit}"

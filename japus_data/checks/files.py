@@ -1,0 +1,232 @@
+"""The file as bytes: readable, UTF-8, no BOM, one newline style, the schema's header, hashes.
+
+Records are found with numpy on the raw bytes (a newline or delimiter counts only outside
+quotes, i.e. after an even number of quote characters), so each data row's number in the
+file and its count of cells are known before pandas parses it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..descriptor import Table
+from ..read import matches_record, sha256_of
+from .problem import Problem, shown
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+JAPANESE = (0x3040, 0x30FF)  # hiragana and katakana
+CJK = (0x4E00, 0x9FFF)
+
+
+@dataclass
+class Layout:
+    """Where the records of a file are, as numpy arrays over data rows (header excluded)."""
+
+    text: bytes  # the bytes pandas parses: the file without its BOM
+    labels: list[str]  # the header row as written
+    rows: npt.NDArray[np.int64]  # row number of each data record, header = 1
+    cells: npt.NDArray[np.int64]  # cells in each data record
+    blank: npt.NDArray[np.bool_]  # the record is an empty line
+    consistent: bool  # quotes balanced: the row numbers can be trusted
+    newlines_in_values: bool  # a quoted cell holds a line break
+    longest: int  # bytes in the longest record
+
+
+def dialect(table: Table) -> tuple[str, str]:
+    d: dict[str, Any] = table.raw.get("dialect") or {}
+    delimiter = d.get("delimiter", ",")
+    quote = d.get("quoteChar", '"')
+    ok = isinstance(delimiter, str) and len(delimiter) == 1
+    return (delimiter if ok else ","), (
+        quote if isinstance(quote, str) and len(quote) == 1 else '"'
+    )
+
+
+def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:
+    path = root / table.path
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return None, []  # reported by the descriptor check, never read
+        return path.read_bytes(), []
+    except FileNotFoundError:
+        return None, [Problem(table.path, None, None, "file not found", "io")]
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        return None, [Problem(table.path, None, None, f"cannot read: {reason}", "io")]
+
+
+def hash_problems(table: Table, data: bytes) -> list[Problem]:
+    if matches_record(table, data):
+        return []
+    message = (
+        f"recorded hash/bytes {table.hash}/{table.bytes} differ from the file's "
+        f"{sha256_of(data)}/{len(data)}: run `japus-data hash`"
+    )
+    return [Problem(table.path, None, None, message, "hash")]
+
+
+def _guess_encoding(data: bytes) -> str:
+    """Name the encoding a non-UTF-8 file is most likely in."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    for name, label in (("shift_jis", "Shift_JIS"), ("cp932", "Shift_JIS (cp932)")):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if any(JAPANESE[0] <= ord(c) <= JAPANESE[1] or CJK[0] <= ord(c) <= CJK[1] for c in text):
+            return label
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an unknown encoding"
+    return "cp1252 (Windows Latin-1)"
+
+
+def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
+    """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    before = data[start:offset].decode("utf-8", errors="replace")
+    delimiter, quote = dialect(table)
+    try:
+        reader = csv.reader(
+            io.StringIO(before.replace("\x00", "")), delimiter=delimiter, quotechar=quote
+        )
+        cells = next(reader, [""])
+    except csv.Error:
+        cells = [""]
+    column = max(len(cells) - 1, 0)
+    names = table.field_names
+    return data.count(b"\n", 0, offset) + 1, names[column] if column < len(names) else None
+
+
+def encoding_problems(table: Table, data: bytes) -> list[Problem]:
+    """The file must be UTF-8 text: no NUL bytes, nothing else."""
+    if b"\x00" in data:
+        row, name = _locate(table, data, data.index(b"\x00"))
+        return [Problem(table.path, row, name, "binary data (NUL bytes), not text", "encoding")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row, name = _locate(table, data, exc.start)
+        message = (
+            f"not UTF-8: byte {data[exc.start]:#04x} at offset {exc.start}; the file looks "
+            f"like {_guess_encoding(data)}: save it as UTF-8"
+        )
+        return [Problem(table.path, row, name, message, "encoding")]
+    return []
+
+
+def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
+    """The records of a UTF-8 file, and the problems of its layout (BOM, newlines, header)."""
+    import numpy as np
+
+    problems: list[Problem] = []
+    first = table.field_names[0] if table.fields else None
+    if data.startswith(codecs.BOM_UTF8):
+        message = "starts with a byte order mark (BOM): save as UTF-8 without BOM"
+        problems.append(Problem(table.path, 1, first, message, "bom"))
+        data = data[len(codecs.BOM_UTF8) :]
+    if not data.strip():
+        problems.append(Problem(table.path, 1, first, "the file is empty: no header", "header"))
+        return None, problems
+    delimiter, quote = dialect(table)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == ord(quote))
+    consistent = len(quotes) % 2 == 0
+    all_newlines = np.flatnonzero(arr == 10)
+    newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
+    delims = np.flatnonzero(arr == ord(delimiter))
+    delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(arr)]))
+    if starts[-1] == len(arr):  # the file ends with a newline: no record after it
+        starts, ends = starts[:-1], ends[:-1]
+    crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
+    length = ends - starts - crlf
+    blank = length == 0
+    cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
+    numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
+
+    if not consistent:
+        row = int(np.searchsorted(newlines, quotes[-1]) + 1)
+        problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
+    terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
+    style_crlf = crlf & terminated
+    if terminated.any():
+        first_crlf = bool(style_crlf[0]) if terminated[0] else bool(style_crlf[terminated][0])
+        odd = terminated & (style_crlf != first_crlf)
+        name = {True: "CRLF", False: "LF"}
+        for row in numbers[odd][:1]:
+            message = (
+                f"line ends with {name[not first_crlf]} but the file's first line with "
+                f"{name[first_crlf]} ({int(odd.sum())} such lines): use one newline style"
+            )
+            problems.append(Problem(table.path, int(row), None, message, "newline"))
+    carriage = np.flatnonzero(arr == 13)
+    after = arr[np.minimum(carriage + 1, len(arr) - 1)]
+    bare = carriage[(carriage + 1 >= len(arr)) | (after != 10)]
+    if len(bare):
+        row = int(np.searchsorted(newlines, bare[0]) + 1)
+        message = "a bare CR (\\r) line break: use LF or CRLF"
+        problems.append(Problem(table.path, row, None, message, "newline"))
+
+    header = bytes(data[starts[0] : ends[0] - int(crlf[0])]).decode("utf-8")
+    labels = next(csv.reader(io.StringIO(header), delimiter=delimiter, quotechar=quote), [])
+    problems.extend(_header_problems(table, labels))
+
+    # Empty lines at the end are reported once; elsewhere, each.
+    trailing = 0
+    while trailing < len(blank) - 1 and blank[len(blank) - 1 - trailing]:
+        trailing += 1
+    for row in numbers[len(blank) - trailing :]:
+        message = "an empty line at the end of the file"
+        problems.append(Problem(table.path, int(row), None, message, "blank-row"))
+    for row in numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]:
+        problems.append(Problem(table.path, int(row), None, "an empty row", "blank-row"))
+
+    data_rows = slice(1, len(starts))
+    return (
+        Layout(
+            text=data,
+            labels=labels,
+            rows=numbers[data_rows],
+            cells=cells[data_rows],
+            blank=blank[data_rows],
+            consistent=consistent,
+            newlines_in_values=len(newlines) < len(all_newlines),
+            longest=int((ends - starts).max()) if len(starts) else 0,
+        ),
+        problems,
+    )
+
+
+def _header_problems(table: Table, labels: list[str]) -> list[Problem]:
+    names = table.field_names
+    problems = []
+    for k in range(max(len(labels), len(names))):
+        label = labels[k] if k < len(labels) else None
+        name = names[k] if k < len(names) else None
+        if label == name:
+            continue
+        if name is None:
+            message = f"column {k + 1} {shown(label)} is not in the schema"
+            problems.append(Problem(table.path, 1, label, message, "header"))
+        elif label is None:
+            message = f"column {k + 1} is missing: the schema's field {name!r}"
+            problems.append(Problem(table.path, 1, name, message, "header"))
+        elif label.strip() == name:
+            message = f"column {k + 1} {shown(label)} has stray whitespace"
+            problems.append(Problem(table.path, 1, name, message, "header"))
+        else:
+            message = f"column {k + 1} is {shown(label)}; the schema's field here is {name!r}"
+            problems.append(Problem(table.path, 1, name, message, "header"))
+    return problems

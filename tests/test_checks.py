@@ -1,0 +1,256 @@
+"""Each Table Schema and Data Package v2 feature the validator enforces, one test each, on a
+copy of the package whose descriptor or files are changed to use or break it.
+
+Several features are not used by the descriptor yet (``uniqueKeys``, labelled
+``missingValues``, ``enum``, lengths, exclusive bounds): the tests add them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from japus_data.cli import main
+from japus_data.integrity import refresh_hashes
+from japus_data.validate import validate_package
+
+from .conftest import ROOT, edit_file
+
+Descriptor = dict[str, Any]
+
+
+def change_descriptor(root: Path, change: Callable[[Descriptor], None]) -> None:
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    change(raw)
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def resource(raw: Descriptor, name: str) -> Descriptor:
+    found: Descriptor = next(r for r in raw["resources"] if r["name"] == name)
+    return found
+
+
+def field(raw: Descriptor, table: str, name: str) -> Descriptor:
+    found: Descriptor = next(
+        f for f in resource(raw, table)["schema"]["fields"] if f["name"] == name
+    )
+    return found
+
+
+def edit_table(root: Path, table: str, old: str, new: str) -> None:
+    """Change a table and record its new hash, so that only the change itself is judged."""
+    edit_file(root / "resources" / f"{table}.csv", lambda t: t.replace(old, new, 1))
+    refresh_hashes(root)
+
+
+def problems(root: Path) -> set[tuple[str, int | None, str | None, str]]:
+    return {(p.file, p.row, p.field, p.check) for p in validate_package(root).problems}
+
+
+COUNTRIES = "resources/countries.csv"
+EXCHANGE = "resources/student_exchange.csv"
+
+
+def test_categories_are_enforced(package_copy: Path) -> None:
+    edit_table(package_copy, "student_exchange", "US,inbound,enrolled", "US,inbound,enroled")
+    assert (EXCHANGE, 2, "measure", "categories") in problems(package_copy)
+
+
+def test_labelled_missing_values(package_copy: Path) -> None:
+    def labelled(raw: Descriptor) -> None:
+        resource(raw, "student_exchange")["schema"]["missingValues"] = [
+            {"value": "", "label": "blank"},
+            {"value": "n/a", "label": "not applicable"},
+        ]
+
+    change_descriptor(package_copy, labelled)
+    assert validate_package(package_copy).problems == []
+    # "n/a" is now a missing value: fine where a value is optional, refused where required.
+    edit_table(
+        package_copy,
+        "student_exchange",
+        "US,inbound,enrolled,3918,,",
+        "US,inbound,enrolled,3918,n/a,",
+    )
+    assert problems(package_copy) == set()
+    edit_table(
+        package_copy, "student_exchange", "US,inbound,enrolled,3918", "US,inbound,enrolled,n/a"
+    )
+    # (The claims recomputed from the table fail too: the US figure is gone.)
+    assert (EXCHANGE, 2, "students", "required") in problems(package_copy)
+
+
+def test_field_missing_values_override_the_schema(package_copy: Path) -> None:
+    change_descriptor(
+        package_copy, lambda raw: field(raw, "countries", "note").update(missingValues=["-"])
+    )
+    note = "Codes and English name per ISO 3166-1 (source iso-3166-1).\n"
+    edit_table(package_copy, "countries", note, "-\n")
+    assert problems(package_copy) == set()
+
+
+def test_unique_keys(package_copy: Path) -> None:
+    def add(raw: Descriptor) -> None:
+        resource(raw, "countries")["schema"]["uniqueKeys"] = [["name_en"]]
+        resource(raw, "student_exchange")["schema"]["uniqueKeys"] = [["note"]]
+
+    change_descriptor(package_copy, add)
+    found = problems(package_copy)
+    # Repeated notes are flagged; the empty notes are nulls and are not compared.
+    assert {(f, n, c) for f, _, n, c in found} == {(EXCHANGE, "note", "unique-key")}
+    import pandas as pd
+
+    notes = pd.read_csv(package_copy / "resources" / "student_exchange.csv")["note"]
+    empty = {int(i) + 2 for i in notes.index[notes.isna()]}
+    flagged = {row for _, row, _, _ in found}
+    assert len(empty) > 1 and flagged and not (flagged & empty)
+    edit_table(package_copy, "countries", "フランス,France", "フランス,United States of America")
+    assert (COUNTRIES, 3, "name_en", "unique-key") in problems(package_copy)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "value", "old", "new", "row", "name", "check"),
+    [
+        ("enum", ["USA", "FRA"], None, None, 4, "iso_alpha3", "enum"),
+        ("minLength", 4, None, None, 2, "iso_alpha3", "minLength"),
+        ("maxLength", 2, None, None, 2, "iso_alpha3", "maxLength"),
+        ("maximum", 5, None, None, 7, "table_column", "maximum"),
+        ("exclusiveMinimum", 1, None, None, 2, "table_column", "exclusiveMinimum"),
+        ("exclusiveMaximum", 6, None, None, 7, "table_column", "exclusiveMaximum"),
+        ("minimum", 2, None, None, 2, "table_column", "minimum"),
+        ("pattern", "^[A-Z]{3}$", "US,USA", "US,USa", 2, "iso_alpha3", "pattern"),
+    ],
+)
+def test_each_constraint(
+    package_copy: Path,
+    constraint: str,
+    value: Any,
+    old: str | None,
+    new: str | None,
+    row: int,
+    name: str,
+    check: str,
+) -> None:
+    change_descriptor(
+        package_copy,
+        lambda raw: (
+            field(raw, "countries", name).setdefault("constraints", {}).update({constraint: value})
+        ),
+    )
+    if old is not None and new is not None:
+        edit_table(package_copy, "countries", old, new)
+    assert (COUNTRIES, row, name, check) in problems(package_copy)
+
+
+def test_a_declared_formula_prefix_is_allowed(package_copy: Path) -> None:
+    edit_table(package_copy, "countries", ",Codes and English", ",=Codes and English")
+    assert problems(package_copy) == {(COUNTRIES, 2, "note", "formula")}
+    change_descriptor(
+        package_copy, lambda raw: field(raw, "countries", "note").update(allowFormulaPrefix=True)
+    )
+    assert problems(package_copy) == set()
+
+
+def test_descriptor_against_the_data_package_v2_profile(package_copy: Path) -> None:
+    change_descriptor(package_copy, lambda raw: raw.update(name=5, resources=raw["resources"]))
+    assert ("datapackage.json", None, "/name", "profile") in problems(package_copy)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/etc/passwd",
+        "../outside.csv",
+        "resources/../../outside.csv",
+        "https://example.org/x.csv",
+        "C:\\data\\x.csv",
+        "resources\\countries.csv",
+    ],
+)
+def test_resource_paths_stay_inside_the_package(
+    package_copy: Path, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
+    assert main(["validate", str(package_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "datapackage.json:-:/resources/1/path:" in out and "[path]" in out, out
+
+
+def test_a_symlink_leading_out_is_refused(package_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.csv"
+    target = package_copy / "resources" / "countries.csv"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    os.symlink(outside, target)
+    found = problems(package_copy)
+    assert ("datapackage.json", None, "/resources/1/path", "path") in found
+
+
+def test_a_50_mb_cell_is_reported_briefly(package_copy: Path) -> None:
+    path = package_copy / "resources" / "countries.csv"
+    edit_file(path, lambda t: t.replace(",Codes and English", ",=" + "x" * 50_000_000, 1))
+    report = validate_package(package_copy)
+    assert (COUNTRIES, 2, "note", "formula") in {
+        (p.file, p.row, p.field, p.check) for p in report.problems
+    }
+    assert max(len(str(p)) for p in report.problems) < 400
+
+
+def test_validation_does_not_use_frictionless() -> None:
+    code = (
+        "import sys, pathlib\n"
+        "from japus_data.validate import validate_package\n"
+        f"assert validate_package(pathlib.Path({str(ROOT)!r})).valid\n"
+        "print(sorted(m for m in ('frictionless', 'pandera') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_one_consistent_newline_style_is_fine(package_copy: Path) -> None:
+    path = package_copy / "resources" / "countries.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert problems(package_copy) == {(COUNTRIES, None, None, "hash")}
+    refresh_hashes(package_copy)
+    assert problems(package_copy) == set()
+
+
+def test_a_broken_pattern_is_a_descriptor_problem(package_copy: Path) -> None:
+    change_descriptor(
+        package_copy,
+        lambda raw: field(raw, "countries", "name_en").update(constraints={"pattern": "(["}),
+    )
+    found = problems(package_copy)
+    assert {(f, c) for f, _, _, c in found} == {("datapackage.json", "schema")}
+
+
+def test_the_installed_package_is_validated_without_a_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("valid:")
+
+
+def test_a_primary_key_must_be_complete_even_if_not_required(package_copy: Path) -> None:
+    change_descriptor(
+        package_copy,
+        lambda raw: field(raw, "countries", "country_code")["constraints"].pop("required"),
+    )
+    edit_table(package_copy, "countries", "US,USA,840", ",USA,840")
+    assert (COUNTRIES, 2, "country_code", "required") in problems(package_copy)
+
+
+def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
+    change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path="../x.csv"))
+    assert main(["hash", str(package_copy)]) == 1
