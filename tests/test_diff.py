@@ -15,7 +15,7 @@ import pytest
 from japus_data.cli import main
 from japus_data.diff import diff_packages
 
-from .conftest import ROOT
+from .conftest import ROOT, git
 
 OLD = str(ROOT)
 Rows = list[list[str]]
@@ -320,25 +320,6 @@ def test_data_the_schema_rejects_is_still_compared(package_copy: Path) -> None:
 
 
 # --------------------------------------------------------------------------- git revisions
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-C",
-            str(repo),
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture

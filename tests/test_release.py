@@ -6,8 +6,6 @@ Both run offline: no build isolation (the backend, hatchling, comes from this en
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -15,26 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-
-def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    return subprocess.run(
-        [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=ROOT,
-        env=env,
-    )
+from .conftest import ROOT, run_clean
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    built = _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT)
+    built = run_clean(
+        sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT, cwd=ROOT
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     return out
 
@@ -49,7 +36,9 @@ def test_build_makes_a_wheel_and_an_sdist_of_the_package_version(dist: Path) -> 
 
 
 def test_twine_check_passes(dist: Path) -> None:
-    checked = _run(sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
+    checked = run_clean(
+        sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()), cwd=ROOT
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("PASSED") == 2, checked.stdout
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import sysconfig
 import zipfile
@@ -12,27 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    return subprocess.run(
-        [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=cwd,
-        env=env,
-    )
+from .conftest import ROOT, run_clean
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     # No build isolation and no index: the build backend comes from the dev environment.
-    built = _run(
+    built = run_clean(
         sys.executable,
         "-m",
         "pip",
@@ -52,15 +37,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def venv_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("venv")
-    assert _run(sys.executable, "-m", "venv", "--without-pip", venv).returncode == 0
+    assert run_clean(sys.executable, "-m", "venv", "--without-pip", venv).returncode == 0
     python = venv / "bin" / "python"
-    installed = _run(
+    installed = run_clean(
         sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     # The dependencies (pandas, pandera, jsonschema, dplib-py) come from this environment, listed
     # after the new one's own site-packages; no network is used.
-    purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    purelib = run_clean(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
     site = Path(purelib.stdout.strip())
     (site / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return python
@@ -85,7 +70,7 @@ def test_every_table_loads_from_the_installed_wheel(venv_python: Path, tmp_path:
         "rows = {name: len(japus_data.load(name)) for name in japus_data.tables()}\n"
         "print(japus_data.__file__); print(root); print(sum(rows.values()), len(rows))\n"
     )
-    result = _run(venv_python, "-c", code, cwd=tmp_path)
+    result = run_clean(venv_python, "-c", code, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     module, root, counts = result.stdout.strip().splitlines()
     venv = venv_python.parent.parent
@@ -97,7 +82,7 @@ def test_every_table_loads_from_the_installed_wheel(venv_python: Path, tmp_path:
 def test_installed_command_validates_the_installed_package(
     venv_python: Path, tmp_path: Path
 ) -> None:
-    result = _run(venv_python.parent / "japus-data", "validate", cwd=tmp_path)
+    result = run_clean(venv_python.parent / "japus-data", "validate", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "18 tables, 164 rows" in result.stdout
 
@@ -105,11 +90,11 @@ def test_installed_command_validates_the_installed_package(
 def test_installed_command_exports_and_cites(venv_python: Path, tmp_path: Path) -> None:
     """The export modules ship in the wheel and work on the bundled package."""
     command = venv_python.parent / "japus-data"
-    exported = _run(
+    exported = run_clean(
         command, "export", "--format", "sqlite", "--out", tmp_path / "out", cwd=tmp_path
     )
     assert exported.returncode == 0, exported.stdout + exported.stderr
     assert (tmp_path / "out" / "japus-data.sqlite").is_file()
-    cited = _run(command, "cite", "student_exchange", "--format", "bibtex", cwd=tmp_path)
+    cited = run_clean(command, "cite", "student_exchange", "--format", "bibtex", cwd=tmp_path)
     assert cited.returncode == 0, cited.stdout + cited.stderr
     assert "@misc{jasso-2024-international-students," in cited.stdout

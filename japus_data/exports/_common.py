@@ -59,27 +59,19 @@ class Bundle:
         }
 
     def table_meta(self, table: Table) -> dict[str, Any]:
-        return {
-            "name": table.name,
-            "title": table.title,
-            "title_ja": table.title_ja,
-            "description": table.description,
-            "description_ja": table.description_ja,
-            "primary_key": list(table.primary_key),
-            "foreign_keys": [
-                {
-                    "fields": list(fk.fields),
-                    "resource": fk.resource,
-                    "reference_fields": list(fk.reference_fields),
-                }
-                for fk in table.foreign_keys
-            ],
-            "sources": list(table.sources),
-            "licenses": self.raw.get("licenses", []),
-            "attribution": self.raw.get("attribution", ""),
-            "package": self.raw.get("name", ""),
-            "version": self.raw.get("version", ""),
-        }
+        """What a loaded frame's ``.attrs`` carry, plus the table's foreign keys."""
+        from ..read import table_attrs
+
+        meta = table_attrs(self.package, table)
+        meta["foreign_keys"] = [
+            {
+                "fields": list(fk.fields),
+                "resource": fk.resource,
+                "reference_fields": list(fk.reference_fields),
+            }
+            for fk in table.foreign_keys
+        ]
+        return meta
 
 
 def dumps(value: Any) -> str:
