@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urljoin, urlparse
@@ -107,6 +108,30 @@ def test_japanese_pages_take_the_japanese_metadata(site: Path) -> None:
         html = (site / "ja" / "tables" / table.name / "index.html").read_text(encoding="utf-8")
         assert table.title_ja and table.title_ja in html, table.name
         assert '<html lang="ja"' in html
+
+
+def test_japanese_contributing_page_is_the_translation(site: Path) -> None:
+    html = (site / "ja" / "contributing" / "index.html").read_text(encoding="utf-8")
+    japanese = (ROOT / "CONTRIBUTING.ja.md").read_text(encoding="utf-8")
+    # Its headings (those without code) and a paragraph are on the page.
+    titles = re.findall(r"^#{1,6} ([^`\n]+)$", japanese, re.MULTILINE)
+    assert titles and all(escape(title) in html for title in titles), titles
+    assert "日本の年度は<strong>4月1日から3月31日まで</strong>です。" in html
+    # No English text and no note that the guide is written in English.
+    assert "貢献の手引きは英語で記載しています" not in html
+    assert "Thank you for helping keep the figures right" not in html
+    assert '<html lang="ja"' in html
+    # The link to the English original leads to the English page.
+    link = re.search(r'<a href="([^"]+)" hreflang="en">CONTRIBUTING.md</a>', html)
+    assert link is not None
+    target = (site / "ja" / "contributing" / link.group(1) / "index.html").resolve()
+    assert target == (site / "contributing" / "index.html").resolve()
+    english = target.read_text(encoding="utf-8")
+    assert "Thank you for helping keep the figures right" in english
+    assert '<html lang="en"' in english
+    # The changelog is not translated: its Japanese page still says so.
+    changelog = (site / "ja" / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "変更履歴は英語で記録しています" in changelog
 
 
 # --- in the browser -------------------------------------------------------------------------

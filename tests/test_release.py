@@ -50,6 +50,7 @@ def test_sdist_carries_what_a_release_needs(dist: Path) -> None:
         names = {n.removeprefix(prefix) for n in archive.getnames()}
     wanted = {"datapackage.json", "CITATION.cff", "RELEASING.md", "CHANGELOG.md", "LICENSE"}
     wanted |= {"LICENSE-DATA.md", "resources/sources.csv", "japus_data/exports/to_parquet.py"}
+    wanted |= {"CONTRIBUTING.md", "CONTRIBUTING.ja.md"}  # tests/test_contributing_translation.py
     assert wanted <= names, wanted - names
 
 

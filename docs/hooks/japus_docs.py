@@ -65,7 +65,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     shutil.copytree(
         source, docs, ignore=shutil.ignore_patterns("hooks", "overrides", "__pycache__")
     )
-    table_pages = generate(root, docs)
+    table_pages = generate(root, docs, config.use_directory_urls)
     _tables[:] = [Path(p).stem for p in table_pages]
     config.docs_dir = str(docs)
     _staged.add(config.docs_dir)

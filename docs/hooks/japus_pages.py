@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import posixpath
 import re
 import shutil
 from collections.abc import Callable, Collection, Sequence
@@ -110,7 +111,6 @@ TEXT: dict[str, dict[str, str]] = {
         "participants_desc": "Participants per program, direction and period, from the "
         "program_participants table.",
         "changelog_note": "",
-        "contributing_note": "",
         "note": "Note",
     },
     "ja": {
@@ -190,7 +190,6 @@ TEXT: dict[str, dict[str, str]] = {
         "participants_title": "年度別のプログラム参加者数",
         "participants_desc": "プログラム・方向・期間別の参加者数（program_participants 表）。",
         "changelog_note": "変更履歴は英語で記録しています。",
-        "contributing_note": "貢献の手引きは英語で記載しています。",
         "note": "注記",
     },
 }
@@ -780,6 +779,7 @@ def site_link(target: str, tables: Collection[str]) -> str | None:
         "README.md": "index.md",
         "CHANGELOG.md": "changelog.md",
         "CONTRIBUTING.md": "contributing.md",
+        "CONTRIBUTING.ja.md": "contributing.md",
         "datapackage.json": f"{DATA_DIR}/datapackage.json",
     }
     mapped: str | None = known.get(path)
@@ -817,8 +817,24 @@ def rewrite_links(text: str, target_for: Callable[[str], str | None]) -> str:
     return REFERENCE.sub(reference, LINK.sub(inline, text))
 
 
-def include(text: str, site: Site, note: str) -> str:
-    """A repository Markdown file, as a page at the root of the site (``note`` under its title)."""
+def include(text: str, site: Site, note: str, original: tuple[str, str] | None = None) -> str:
+    """A repository Markdown file, as a page at the root of the site (``note`` under its title).
+
+    ``original`` is given for a translation: the repository file it translates and the URL of
+    that file's page, relative to this page. Links to the original then lead to its page in
+    the default language, as raw HTML: a Markdown link would be resolved by
+    mkdocs-static-i18n to the page of the current language, this very page.
+    """
+    if original is not None:
+        source, url = original
+
+        def to_original(match: re.Match[str]) -> str:
+            path = match.group(2).partition("#")[0].removeprefix("./")
+            if path != source:
+                return match.group(0)
+            return f'<a href="{escape(url)}" hreflang="en">{match.group(1)}</a>'
+
+        text = LINK.sub(to_original, text)
     body = rewrite_links(text, lambda target: site_link(target, site.rows))
     if not note:
         return body
@@ -838,8 +854,26 @@ def page_path(out: Path, name: str, lang: str) -> Path:
     return out / f"{name}{suffix}.md"
 
 
-def generate(root: Path, out: Path) -> list[str]:
-    """Write every generated page and data file under ``out``; return the table page names."""
+# Pages included from a repository file, and the file for each language. A page whose file is
+# the English one in another language gets the ``<page>_note`` of ``TEXT`` under its title.
+INCLUDED: dict[str, dict[str, str]] = {
+    "changelog": {"en": "CHANGELOG.md", "ja": "CHANGELOG.md"},
+    "contributing": {"en": "CONTRIBUTING.md", "ja": "CONTRIBUTING.ja.md"},
+}
+
+
+def page_url(name: str, lang: str, directory_urls: bool) -> str:
+    """The URL of a page of the site, relative to the site root."""
+    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    return f"{prefix}{name}/" if directory_urls else f"{prefix}{name}.html"
+
+
+def generate(root: Path, out: Path, directory_urls: bool = True) -> list[str]:
+    """Write every generated page and data file under ``out``; return the table page names.
+
+    ``directory_urls`` is MkDocs' ``use_directory_urls``: the form of the URLs that link a
+    translated page to the page of its original.
+    """
     site = load_site(root)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -861,8 +895,19 @@ def generate(root: Path, out: Path) -> list[str]:
             )
         for name, make in pages.items():
             page_path(out, name, lang).write_text(make(site, lang), encoding="utf-8")
-        for name, source in (("changelog", "CHANGELOG.md"), ("contributing", "CONTRIBUTING.md")):
+        for name, sources in INCLUDED.items():
+            source, english = sources[lang], sources[LANGS[0]]
             text = (root / source).read_text(encoding="utf-8")
-            note = TEXT[lang][f"{name}_note"]
-            page_path(out, name, lang).write_text(include(text, site, note), encoding="utf-8")
+            note = TEXT[lang].get(f"{name}_note", "") if source == english else ""
+            original = None
+            if source != english:
+                here = page_url(name, lang, directory_urls)
+                there = page_url(name, LANGS[0], directory_urls)
+                # A browser resolves a link against the page's folder: the URL itself when it
+                # ends in "/", else the folder the URL's file is in.
+                base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+                url = posixpath.relpath(there, base or ".")
+                original = (english, url + ("/" if there.endswith("/") else ""))
+            page = include(text, site, note, original)
+            page_path(out, name, lang).write_text(page, encoding="utf-8")
     return [f"tables/{t.name}.md" for t in site.package.tables]
