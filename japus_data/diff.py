@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.descriptor import path_problem
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -68,6 +69,10 @@ class _Folder:
     def __init__(self, root: Path, label: str) -> None:
         self.root, self.label = root, label
 
+    def problem(self, path: str) -> str | None:
+        """Why ``path`` is not a file inside the package, or None."""
+        return path_problem(self.root, path)
+
     def read(self, path: str) -> bytes:
         try:
             return (self.root / path).read_bytes()
@@ -104,6 +109,14 @@ class _GitRevision:
         if result.returncode != 0 and b"not a git repository" in result.stderr:
             raise DiffError(f"{self.repo}: not a git repository (needed for {self.label})")
         return result
+
+    def problem(self, path: str) -> str | None:
+        """Why ``path`` is not a file inside the package, or None, judged by its text alone:
+        absolute, with ``..`` or a URL (the revision's files are not on disk to resolve)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as empty:
+            return path_problem(Path(empty), path)
 
     def read(self, path: str) -> bytes:
         # ./ makes the path relative to the repo folder given, like a path on disk would be.
@@ -172,8 +185,9 @@ def _table(raw: Any, source: _Folder | _GitRevision) -> TableText:
     path, schema = raw.get("path"), raw.get("schema")
     if not isinstance(path, str):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} has no single path")
-    if "://" in path:
-        raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} is remote ({path})")
+    why = source.problem(path)
+    if why:
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r}: {why}")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} has no schema fields")
     try:

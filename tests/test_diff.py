@@ -414,3 +414,45 @@ def test_broken_descriptor_exits_2_without_traceback(
     assert result.stdout == ""
     assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- unsafe paths
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/etc/passwd", "is absolute"),
+        ("../outside.csv", "contains '..'"),
+        ("resources/../../outside.csv", "contains '..'"),
+        ("https://example.org/t.csv", "is a URL"),
+        ("file:///etc/passwd", "is a URL"),
+        ("link/outside.csv", "leads out of the package through a symlink"),
+    ],
+)
+def test_paths_outside_the_package_are_refused(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, path: str, why: str
+) -> None:
+    """Nothing outside the package is read, let alone printed into a CI job summary."""
+    secret = package_copy.parent / "outside.csv"
+    secret.write_text("code\nSECRET\n", encoding="utf-8")
+    (package_copy / "link").symlink_to(package_copy.parent, target_is_directory=True)
+    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
+    for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
+        code, out, err = run(capsys, *args, "--format", "markdown")
+        assert (code, out) == (2, ""), out
+        assert "SECRET" not in err and "root:" not in err
+        assert why in err and "'countries'" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.csv", "https://example.org/t.csv"])
+def test_paths_outside_a_revision_are_refused(
+    capsys: pytest.CaptureFixture[str], repo: Path, path: str
+) -> None:
+    (repo / "outside.csv").write_text("code\nSECRET\n", encoding="utf-8")
+    git(repo, "add", "outside.csv")
+    edit_descriptor(repo / "pkg", lambda raw: resource(raw, "countries").update(path=path))
+    git(repo, "commit", "-q", "-am", "point outside")
+    code, out, err = run(capsys, "git:HEAD~1:pkg", "git:HEAD:pkg", "--repo", str(repo))
+    assert (code, out) == (2, ""), out
+    assert "SECRET" not in err and "'countries'" in err and err.count("\n") == 1, err
