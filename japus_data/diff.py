@@ -145,10 +145,15 @@ def _source(spec: str, repo: Path) -> _Folder | _GitRevision:
         raise DiffError(f"{spec}: no such file or folder, nor a git revision in {repo}") from None
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
+def _primary_key(value: Any, where: str) -> tuple[str, ...]:
+    """A schema's primaryKey as a tuple of field names: absent, one name or a list of names."""
     if value is None:
         return ()
-    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise DiffError(f"{where}: primaryKey is neither a field name nor a list of field names")
 
 
 def _parse_csv(data: bytes, where: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
@@ -190,16 +195,18 @@ def _table(raw: Any, source: _Folder | _GitRevision) -> TableText:
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r}: {why}")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} has no schema fields")
-    try:
-        fields = tuple((str(f["name"]), str(f.get("type", "any"))) for f in schema["fields"])
-    except (KeyError, TypeError, AttributeError):
-        raise DiffError(f"{source.label}: {DESCRIPTOR}: a field of {name!r} has no name") from None
+    if not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]):
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: a field of {name!r} has no name")
+    fields = tuple((f["name"], str(f.get("type", "any"))) for f in schema["fields"])
+    primary_key = _primary_key(
+        schema.get("primaryKey"), f"{source.label}: {DESCRIPTOR}: resource {name!r}"
+    )
     header, rows = _parse_csv(source.read(path), f"{source.label}: {path}")
     return TableText(
         name=name,
         path=path,
         fields=fields,
-        primary_key=_as_tuple(schema.get("primaryKey")),
+        primary_key=primary_key,
         header=header,
         rows=rows,
         raw=raw,
@@ -218,6 +225,8 @@ def load_snapshot(spec: str, repo: str | Path = ".") -> Snapshot:
         raise DiffError(
             f"{source.label}: {DESCRIPTOR}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: nested too deeply to read") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: not a data package (no resources list)")
     tables: dict[str, TableText] = {}

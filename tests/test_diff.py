@@ -456,3 +456,43 @@ def test_paths_outside_a_revision_are_refused(
     code, out, err = run(capsys, "git:HEAD~1:pkg", "git:HEAD:pkg", "--repo", str(repo))
     assert (code, out) == (2, ""), out
     assert "SECRET" not in err and "'countries'" in err and err.count("\n") == 1, err
+
+
+# --------------------------------------------------------------------------- odd descriptors
+
+
+def _countries(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda raw: change(resource(raw, "countries"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_countries(lambda r: r["schema"].update(primaryKey=5)), "'countries': primaryKey"),
+        (_countries(lambda r: r["schema"].update(primaryKey=[1])), "'countries': primaryKey"),
+        (_countries(lambda r: r["schema"].update(primaryKey={"a": 1})), "primaryKey"),
+        (_countries(lambda r: r.pop("schema")), "'countries' has no schema fields"),
+        (_countries(lambda r: r["schema"].update(fields={})), "'countries' has no schema fields"),
+        (_countries(lambda r: r["schema"].update(fields=["code"])), "a field of 'countries'"),
+        (_countries(lambda r: r["schema"].update(fields=[{"name": ["x"]}])), "a field of"),
+        (lambda raw: raw.update(resources={}), "not a data package (no resources list)"),
+        (lambda raw: raw.update(resources=[5]), "a resource has no name"),
+    ],
+)
+def test_odd_descriptors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, change: Any, message: str
+) -> None:
+    edit_descriptor(package_copy, change)
+    for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
+        code, out, err = run(capsys, *args)
+        assert (code, out) == (2, ""), out
+        assert message in err and err.count("\n") == 1, err
+
+
+def test_deeply_nested_descriptor_exits_2(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    (package_copy / "datapackage.json").write_text("[" * 100_000, encoding="utf-8")
+    code, out, err = run(capsys, OLD, str(package_copy))
+    assert (code, out) == (2, "")
+    assert "datapackage.json" in err and err.count("\n") == 1, err
