@@ -156,13 +156,33 @@ def _primary_key(value: Any, where: str) -> tuple[str, ...]:
     raise DiffError(f"{where}: primaryKey is neither a field name nor a list of field names")
 
 
-def _parse_csv(data: bytes, where: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+def _dialect(value: Any, where: str) -> tuple[str, str]:
+    """The delimiter and quote character of a resource's ``dialect`` (CSV's by default)."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise DiffError(f"{where}: dialect must be an object written in the descriptor")
+    chars = {"delimiter": ",", "quoteChar": '"'}
+    for key in chars:
+        char = value.get(key, chars[key])
+        if not isinstance(char, str) or len(char) != 1:
+            raise DiffError(f"{where}: dialect {key} must be one character, not {char!r}")
+        chars[key] = char
+    return chars["delimiter"], chars["quoteChar"]
+
+
+def _parse_csv(
+    data: bytes, where: str, dialect: tuple[str, str] = (",", '"')
+) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+    delimiter, quotechar = dialect
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
+        )
     except csv.Error as exc:
         raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
     if not records:
@@ -175,7 +195,7 @@ def _parse_csv(data: bytes, where: str) -> tuple[tuple[str, ...], tuple[Row, ...
             continue  # a blank line is no row
         cells = record[:width] + [""] * (width - len(record))
         if len(record) > width:
-            cells.append(",".join(record[width:]))
+            cells.append(delimiter.join(record[width:]))
         rows.append(tuple(cells))
     if any(len(r) > width for r in rows):
         header = (*header, EXTRA)
@@ -201,7 +221,8 @@ def _table(raw: Any, source: _Folder | _GitRevision) -> TableText:
     primary_key = _primary_key(
         schema.get("primaryKey"), f"{source.label}: {DESCRIPTOR}: resource {name!r}"
     )
-    header, rows = _parse_csv(source.read(path), f"{source.label}: {path}")
+    dialect = _dialect(raw.get("dialect"), f"{source.label}: {DESCRIPTOR}: resource {name!r}")
+    header, rows = _parse_csv(source.read(path), f"{source.label}: {path}", dialect)
     return TableText(
         name=name,
         path=path,
@@ -272,6 +293,8 @@ class TableDiff:
     file_columns_added: list[str] = field(default_factory=list)
     file_columns_removed: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
+    # NEW's declared fields: a column removed from the file may still be one of them.
+    schema_fields: tuple[str, ...] = ()
 
     @property
     def schema_changed(self) -> bool:
@@ -536,6 +559,7 @@ def compare_tables(old: TableText, new: TableText) -> TableDiff:
     if old.primary_key != new.primary_key:
         diff.primary_key_change = (old.primary_key, new.primary_key)
     diff.metadata = _metadata(old, new)
+    diff.schema_fields = tuple(n for n, _ in new.fields)
     declared_added = {n for n, _ in diff.fields_added}
     declared_removed = {n for n, _ in diff.fields_removed}
     diff.file_columns_added = [
@@ -640,7 +664,11 @@ def _schema_lines(t: TableDiff) -> list[str]:
             f"schema: primary key {', '.join(old) or '(none)'} → {', '.join(new) or '(none)'}"
         )
     out += [f"file: column added: {c} (not declared in the schema)" for c in t.file_columns_added]
-    out += [f"file: column removed: {c} (still in the schema)" for c in t.file_columns_removed]
+    out += [
+        f"file: column removed: {c} "
+        + ("(still in the schema)" if c in t.schema_fields else "(never declared in the schema)")
+        for c in t.file_columns_removed
+    ]
     if t.metadata:
         out.append(f"metadata changed: {', '.join(t.metadata)}")
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -496,3 +497,70 @@ def test_deeply_nested_descriptor_exits_2(
     code, out, err = run(capsys, OLD, str(package_copy))
     assert (code, out) == (2, "")
     assert "datapackage.json" in err and err.count("\n") == 1, err
+
+
+# --------------------------------------------------------------------------- file columns, dialect
+
+
+def test_file_column_never_in_the_schema(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, tmp_path: Path
+) -> None:
+    """A column only OLD's file had, undeclared in either schema, is not 'still in the schema'."""
+    old = tmp_path / "old"
+    shutil.copytree(package_copy, old)
+
+    def add_extra(rows: Rows) -> None:
+        rows[0].append("scratch")
+        for r in rows[1:]:
+            r.append("x")
+
+    edit_rows(old, "countries", add_extra)
+    code, out, _ = run(capsys, str(old), str(package_copy))
+    assert code == 0
+    assert "  file: column removed: scratch (never declared in the schema)\n" in out
+    assert "still in the schema" not in out
+    # Reversed: the column appears in the file, undeclared.
+    out = run(capsys, str(package_copy), str(old))[1]
+    assert "  file: column added: scratch (not declared in the schema)\n" in out
+
+
+def _rewrite(root: Path, table: str, **dialect: str) -> None:
+    path = root / "resources" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n", **dialect).writerows(rows)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [{"delimiter": ";"}, {"delimiter": "\t", "quotechar": "'"}, {"quotechar": "'"}],
+)
+def test_the_resource_dialect_is_honoured(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, dialect: dict[str, str]
+) -> None:
+    _rewrite(package_copy, "countries", quoting=csv.QUOTE_ALL, **dialect)  # type: ignore[arg-type]
+    keys = {"delimiter": "delimiter", "quotechar": "quoteChar"}
+    edit_descriptor(
+        package_copy,
+        lambda raw: resource(raw, "countries")["dialect"].update(
+            {keys[k]: v for k, v in dialect.items()}
+        ),
+    )
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n" in out
+    assert "  metadata changed: dialect\n" in out
+    assert "file:" not in out and "~" not in out
+
+
+@pytest.mark.parametrize(
+    "dialect", [{"delimiter": ";;"}, {"delimiter": 5}, {"quoteChar": ""}, "dialect.json", [1]]
+)
+def test_an_odd_dialect_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, dialect: Any
+) -> None:
+    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(dialect=dialect))
+    code, out, err = run(capsys, OLD, str(package_copy))
+    assert (code, out) == (2, "")
+    assert "'countries'" in err and "dialect" in err and err.count("\n") == 1, err
