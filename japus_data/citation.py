@@ -52,16 +52,37 @@ def _apa_date(iso: str | None) -> str:
     return f"{iso[:4]}, {MONTHS[int(iso[5:7]) - 1]} {int(iso[8:10])}"
 
 
+def contributor_name(contributor: object) -> str:
+    """How a contributor is named: its title, else given and family names, else its
+    organization, else its email (the profile requires none of them); '' if none."""
+    if not isinstance(contributor, dict):
+        return ""
+    title = contributor.get("title")
+    if isinstance(title, str) and title:
+        return title
+    names = [contributor.get(k) for k in ("givenName", "familyName")]
+    full = " ".join(n for n in names if isinstance(n, str) and n)
+    if full:
+        return full
+    for key in ("organization", "email"):
+        value = contributor.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
 def package_reference(package: Package) -> Reference:
     raw = package.raw
     version = package.version
+    contributors = raw.get("contributors")
+    contributors = contributors if isinstance(contributors, list) else []
     licences = ", ".join(
         f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
         for lic in raw.get("licenses", [])
     )
     return Reference(
         key=f"{raw.get('name', 'japus-data')}-{version}",
-        author=", ".join(str(c["title"]) for c in raw.get("contributors", [])[:1])
+        author=contributor_name(contributors[0] if contributors else None)
         or "japus-data contributors",
         title=str(raw.get("title", raw.get("name", ""))),
         date=str(raw.get("created", ""))[:10] or None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -132,3 +133,46 @@ def test_readme_and_licence_cite_the_same_source(package: Package) -> None:
     assert f"version {package.version}" in readme
     assert f"（japus-data {package.version}、CC BY 4.0）" in readme
     assert Path(ROOT / "LICENSE-DATA.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("first", "author"),
+    [
+        ({"givenName": "Hanako", "familyName": "Yamada", "roles": ["creator"]}, "Hanako Yamada"),
+        ({"familyName": "Yamada"}, "Yamada"),
+        ({"organization": "MEXT", "email": "a@example.org"}, "MEXT"),
+        ({"email": "a@example.org"}, "a@example.org"),
+        ({"roles": ["creator"]}, "japus-data contributors"),
+    ],
+)
+def test_a_contributor_without_a_title_is_cited_by_name(
+    package_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    first: dict[str, object],
+    author: str,
+) -> None:
+    """The profile allows a contributor with names and no title: load, cite, show, export."""
+    path = package_copy / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["contributors"][0] = first
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert japus_data.load("countries", package_copy).attrs["citation"].startswith(author)
+    assert japus_data.cite("countries", root=package_copy).splitlines()[2].startswith(author)
+    assert main(["show", "countries", "--path", str(package_copy)]) == 0
+    assert main(["cite", "--path", str(package_copy)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / "out"),
+                "--path",
+                str(package_copy),
+            ]
+        )
+        == 0
+    )
+    assert "Traceback" not in capsys.readouterr().err
