@@ -11,11 +11,20 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .descriptor import Package
 from .errors import JapusDataError
 
-__all__ = ["STYLES", "Reference", "cite", "package_reference", "source_citation"]
+__all__ = [
+    "STYLES",
+    "Reference",
+    "cite",
+    "contributor_name",
+    "licence_text",
+    "package_reference",
+    "source_citation",
+]
 
 STYLES = ("text", "apa", "bibtex")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
@@ -52,6 +61,14 @@ def _apa_date(iso: str | None) -> str:
     return f"{iso[:4]}, {MONTHS[int(iso[5:7]) - 1]} {int(iso[8:10])}"
 
 
+def licence_text(raw: dict[str, Any]) -> str:
+    """The package's licences as one line: each one's title (else name) and its address."""
+    return "; ".join(
+        f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
+        for lic in raw.get("licenses", [])
+    )
+
+
 def contributor_name(contributor: object) -> str:
     """How a contributor is named: its title, else given and family names, else its
     organization, else its email (the profile requires none of them); '' if none."""
@@ -76,10 +93,7 @@ def package_reference(package: Package) -> Reference:
     version = package.version
     contributors = raw.get("contributors")
     contributors = contributors if isinstance(contributors, list) else []
-    licences = ", ".join(
-        f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
-        for lic in raw.get("licenses", [])
-    )
+    licences = licence_text(raw)
     return Reference(
         key=f"{raw.get('name', 'japus-data')}-{version}",
         author=contributor_name(contributors[0] if contributors else None)
