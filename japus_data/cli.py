@@ -177,8 +177,7 @@ def _export(fmt: str, out: str, path: str | None) -> int:
         # The validator's own lines, as `japus-data validate` prints them.
         for problem in exc.problems:
             print(problem)
-        files = len({p.file for p in exc.problems})
-        print(f"invalid: {len(exc.problems)} errors in {files} files; nothing exported")
+        print(f"{exc.summary}; nothing exported")
         return EXIT_INVALID
     for file in written:
         print(f"wrote {file}")

@@ -402,17 +402,18 @@ def test_invalid_package_is_not_exported(
     path = package_copy / "resources" / "student_exchange.csv"
     edit_file(path, lambda t: t.replace("US,inbound,enrolled,3918", "US,inbound,enrolled,-3918", 1))
     assert main(["validate", str(package_copy)]) == 1
-    validator_lines = capsys.readouterr().out.splitlines()[:-1]
-    assert validator_lines
+    *validator_lines, summary = capsys.readouterr().out.splitlines()
+    assert validator_lines and summary.startswith("invalid: ")
     out = tmp_path / "out"
     assert main(["export", "--format", "json", "--out", str(out), "--path", str(package_copy)]) == 1
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:-1] == validator_lines
-    assert printed[-1].startswith("invalid: ") and "nothing exported" in printed[-1]
+    assert printed == [*validator_lines, f"{summary}; nothing exported"]
     assert not out.exists() or not any(out.iterdir())
     with pytest.raises(InvalidPackageError) as caught:
         japus_data.export("sqlite", out, package_copy)
     assert [str(p) for p in caught.value.problems] == validator_lines
+    assert caught.value.summary == summary
+    assert str(caught.value).splitlines() == [f"{summary}; nothing exported", *validator_lines]
 
 
 def test_missing_optional_dependency_is_one_clear_line(

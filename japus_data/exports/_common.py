@@ -92,7 +92,7 @@ def load_bundle(root: str | Path | None) -> Bundle:
     path = resolve_root(root)
     report = validate_package(path)
     if not report.valid:
-        raise InvalidPackageError(list(report.problems))
+        raise InvalidPackageError(report)
     package = parse_package(path)
     frames = {name: read_table(name, path) for name in package.table_names}
     return Bundle(package=package, frames=frames)
