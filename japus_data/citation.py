@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .descriptor import Package
-from .errors import JapusDataError
+from .errors import UnknownTableError
 
 __all__ = [
     "STYLES",
@@ -212,6 +212,8 @@ def table_source_ids(package: Package, name: str) -> list[str]:
 def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
     """How to cite the package, or ``table`` with the sources its rows come from.
 
+    Raises :class:`~japus_data.errors.UnknownTableError` if the package has no ``table``.
+
     ``style`` is one of ``text``, ``apa`` or ``bibtex``. The package reference comes first,
     then the original briefing (whose terms of use require its credit), then, for a table,
     each further source cited by its rows.
@@ -222,7 +224,7 @@ def cite(table: str | None = None, style: str = "text", root: str | Path | None 
         raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")
     package = package_at(root)
     if table is not None and table not in package.table_names:
-        raise JapusDataError(f"no table {table!r}; tables: {', '.join(package.table_names)}")
+        raise UnknownTableError(table, package.table_names)
     sources = read_sources(package)
     briefing = [str(s["source_id"]) for s in package.raw.get("sources", []) if "source_id" in s]
     ids = list(dict.fromkeys(briefing + (table_source_ids(package, table) if table else [])))

@@ -14,6 +14,7 @@ import japus_data
 from japus_data.citation import read_sources, source_citation
 from japus_data.cli import main
 from japus_data.descriptor import Package
+from japus_data.errors import UnknownTableError
 
 from .conftest import ROOT
 
@@ -176,3 +177,35 @@ def test_a_contributor_without_a_title_is_cited_by_name(
         == 0
     )
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cite_an_unknown_table_raises_one_clear_error() -> None:
+    """The check lives in cite(); the command prints its message (exit 2, tested above)."""
+    with pytest.raises(UnknownTableError) as caught:
+        japus_data.cite("nope")
+    assert str(caught.value) == f"no table 'nope'; tables: {', '.join(TABLES)}"
+    assert isinstance(caught.value, japus_data.errors.JapusDataError)
+
+
+def test_the_command_parses_the_package_once_before_citing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import japus_data.read
+
+    calls: list[object] = []
+    real = japus_data.read.package_at
+
+    def counting(root: object) -> Package:
+        calls.append(root)
+        return real(root)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(japus_data.read, "package_at", counting)
+    assert main(["cite", "nope", "--path", str(ROOT)]) == 2
+    assert capsys.readouterr().err == (
+        f"japus-data: no table 'nope'; tables: {', '.join(TABLES)}\n"
+    )
+    assert len(calls) == 1
+    calls.clear()
+    assert main(["cite", "--path", str(ROOT)]) == 0
+    # cite() itself, then the loader of sources.csv: the command adds no parse of its own.
+    assert len(calls) == 2
