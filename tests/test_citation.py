@@ -115,9 +115,32 @@ def test_cite_an_unknown_table_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert err.startswith("japus-data: no table 'nope'") and len(err.splitlines()) == 1
 
 
-def test_python_cite_matches_the_command(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["cite", "claims", "--format", "apa"]) == 0
-    assert capsys.readouterr().out == japus_data.cite("claims", "apa")
+def test_cite_a_table_in_apa_exactly(package: Package, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole APA text for one table: heading, the package, the briefing, then the
+    standard its codes come from, in that order; the Python function prints the same."""
+    assert main(["cite", "countries", "--format", "apa"]) == 0
+    out = capsys.readouterr().out
+    assert out == japus_data.cite("countries", "apa")
+    heading, dataset, briefing, iso = out.rstrip("\n").split("\n\n")
+    assert heading == (
+        "Cite table countries (Countries / 国) of the data package, "
+        "and the sources its rows come from:"
+    )
+    assert dataset.startswith(
+        f"japus-data contributors. ({package.raw['created'][:4]}). {package.raw['title']} "
+        f"(Version {package.version}) [Data set]. Licence: Creative Commons Attribution 4.0 "
+        "International (https://creativecommons.org/licenses/by/4.0/). "
+    )
+    assert dataset.endswith(package.raw["attribution"])
+    assert briefing == (
+        "Ministry of Education, Culture, Sports, Science and Technology (MEXT). "
+        "(2025, December 18). 人的交流・科学技術分野における日米協力について "
+        "[Japan–US Cooperation in People-to-People Exchange and Science and Technology]."
+    )
+    assert iso == (
+        "International Organization for Standardization (ISO). (n.d.). ISO 3166-1: Codes for "
+        "the representation of names of countries and their subdivisions — Part 1: Country code."
+    )
 
 
 @pytest.mark.parametrize("name", ["student_exchange", "countries"])
