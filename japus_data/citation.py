@@ -11,11 +11,20 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .descriptor import Package
-from .errors import JapusDataError
+from .errors import UnknownTableError
 
-__all__ = ["STYLES", "Reference", "cite", "package_reference", "source_citation"]
+__all__ = [
+    "STYLES",
+    "Reference",
+    "cite",
+    "contributor_name",
+    "licence_text",
+    "package_reference",
+    "source_citation",
+]
 
 STYLES = ("text", "apa", "bibtex")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
@@ -52,16 +61,42 @@ def _apa_date(iso: str | None) -> str:
     return f"{iso[:4]}, {MONTHS[int(iso[5:7]) - 1]} {int(iso[8:10])}"
 
 
-def package_reference(package: Package) -> Reference:
-    raw = package.raw
-    version = package.version
-    licences = ", ".join(
+def licence_text(raw: dict[str, Any]) -> str:
+    """The package's licences as one line: each one's title (else name) and its address."""
+    return "; ".join(
         f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
         for lic in raw.get("licenses", [])
     )
+
+
+def contributor_name(contributor: object) -> str:
+    """How a contributor is named: its title, else given and family names, else its
+    organization, else its email (the profile requires none of them); '' if none."""
+    if not isinstance(contributor, dict):
+        return ""
+    title = contributor.get("title")
+    if isinstance(title, str) and title:
+        return title
+    names = [contributor.get(k) for k in ("givenName", "familyName")]
+    full = " ".join(n for n in names if isinstance(n, str) and n)
+    if full:
+        return full
+    for key in ("organization", "email"):
+        value = contributor.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def package_reference(package: Package) -> Reference:
+    raw = package.raw
+    version = package.version
+    contributors = raw.get("contributors")
+    contributors = contributors if isinstance(contributors, list) else []
+    licences = licence_text(raw)
     return Reference(
         key=f"{raw.get('name', 'japus-data')}-{version}",
-        author=", ".join(str(c["title"]) for c in raw.get("contributors", [])[:1])
+        author=contributor_name(contributors[0] if contributors else None)
         or "japus-data contributors",
         title=str(raw.get("title", raw.get("name", ""))),
         date=str(raw.get("created", ""))[:10] or None,
@@ -177,6 +212,8 @@ def table_source_ids(package: Package, name: str) -> list[str]:
 def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
     """How to cite the package, or ``table`` with the sources its rows come from.
 
+    Raises :class:`~japus_data.errors.UnknownTableError` if the package has no ``table``.
+
     ``style`` is one of ``text``, ``apa`` or ``bibtex``. The package reference comes first,
     then the original briefing (whose terms of use require its credit), then, for a table,
     each further source cited by its rows.
@@ -187,7 +224,7 @@ def cite(table: str | None = None, style: str = "text", root: str | Path | None 
         raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")
     package = package_at(root)
     if table is not None and table not in package.table_names:
-        raise JapusDataError(f"no table {table!r}; tables: {', '.join(package.table_names)}")
+        raise UnknownTableError(table, package.table_names)
     sources = read_sources(package)
     briefing = [str(s["source_id"]) for s in package.raw.get("sources", []) if "source_id" in s]
     ids = list(dict.fromkeys(briefing + (table_source_ids(package, table) if table else [])))

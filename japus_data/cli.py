@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .descriptor import DescriptorError
 from .diff import DiffError
-from .errors import JapusDataError
+from .errors import JapusDataError, UnknownTableError
 from .exports import FORMATS as EXPORT_FORMATS
 from .exports import MissingDependencyError
 from .locate import DESCRIPTOR, resolve_root
@@ -169,16 +169,11 @@ def _export(fmt: str, out: str, path: str | None) -> int:
     root = _root(path) if path else None
     try:
         written = export(fmt, out, root)
-    except DescriptorError as exc:
-        print(f"{DESCRIPTOR}:-:-: {exc} [descriptor]")
-        print("invalid: nothing exported")
-        return EXIT_INVALID
     except InvalidPackageError as exc:
         # The validator's own lines, as `japus-data validate` prints them.
         for problem in exc.problems:
             print(problem)
-        files = len({p.file for p in exc.problems})
-        print(f"invalid: {len(exc.problems)} errors in {files} files; nothing exported")
+        print(f"{exc.summary}; nothing exported")
         return EXIT_INVALID
     for file in written:
         print(f"wrote {file}")
@@ -187,14 +182,14 @@ def _export(fmt: str, out: str, path: str | None) -> int:
 
 def _cite(table: str | None, fmt: str, path: str | None) -> int:
     from .citation import cite
-    from .read import package_at
 
     root = _root(path) if path else None
-    names = package_at(root).table_names
-    if table is not None and table not in names:
-        print(f"japus-data: no table {table!r}; tables: {', '.join(names)}", file=sys.stderr)
+    try:
+        text = cite(table, fmt, root)
+    except UnknownTableError as exc:
+        print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(cite(table, fmt, root), end="")
+    print(text, end="")
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.descriptor import path_problem
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -68,6 +69,10 @@ class _Folder:
     def __init__(self, root: Path, label: str) -> None:
         self.root, self.label = root, label
 
+    def problem(self, path: str) -> str | None:
+        """Why ``path`` is not a file inside the package, or None."""
+        return path_problem(self.root, path)
+
     def read(self, path: str) -> bytes:
         try:
             return (self.root / path).read_bytes()
@@ -105,6 +110,14 @@ class _GitRevision:
             raise DiffError(f"{self.repo}: not a git repository (needed for {self.label})")
         return result
 
+    def problem(self, path: str) -> str | None:
+        """Why ``path`` is not a file inside the package, or None, judged by its text alone:
+        absolute, with ``..`` or a URL (the revision's files are not on disk to resolve)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as empty:
+            return path_problem(Path(empty), path)
+
     def read(self, path: str) -> bytes:
         # ./ makes the path relative to the repo folder given, like a path on disk would be.
         inner = "/".join(p for p in (".", self.subdir, path) if p)
@@ -132,19 +145,44 @@ def _source(spec: str, repo: Path) -> _Folder | _GitRevision:
         raise DiffError(f"{spec}: no such file or folder, nor a git revision in {repo}") from None
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
+def _primary_key(value: Any, where: str) -> tuple[str, ...]:
+    """A schema's primaryKey as a tuple of field names: absent, one name or a list of names."""
     if value is None:
         return ()
-    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise DiffError(f"{where}: primaryKey is neither a field name nor a list of field names")
 
 
-def _parse_csv(data: bytes, where: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+def _dialect(value: Any, where: str) -> tuple[str, str]:
+    """The delimiter and quote character of a resource's ``dialect`` (CSV's by default)."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise DiffError(f"{where}: dialect must be an object written in the descriptor")
+    chars = {"delimiter": ",", "quoteChar": '"'}
+    for key in chars:
+        char = value.get(key, chars[key])
+        if not isinstance(char, str) or len(char) != 1:
+            raise DiffError(f"{where}: dialect {key} must be one character, not {char!r}")
+        chars[key] = char
+    return chars["delimiter"], chars["quoteChar"]
+
+
+def _parse_csv(
+    data: bytes, where: str, dialect: tuple[str, str] = (",", '"')
+) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+    delimiter, quotechar = dialect
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
+        )
     except csv.Error as exc:
         raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
     if not records:
@@ -157,7 +195,7 @@ def _parse_csv(data: bytes, where: str) -> tuple[tuple[str, ...], tuple[Row, ...
             continue  # a blank line is no row
         cells = record[:width] + [""] * (width - len(record))
         if len(record) > width:
-            cells.append(",".join(record[width:]))
+            cells.append(delimiter.join(record[width:]))
         rows.append(tuple(cells))
     if any(len(r) > width for r in rows):
         header = (*header, EXTRA)
@@ -172,20 +210,24 @@ def _table(raw: Any, source: _Folder | _GitRevision) -> TableText:
     path, schema = raw.get("path"), raw.get("schema")
     if not isinstance(path, str):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} has no single path")
-    if "://" in path:
-        raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} is remote ({path})")
+    why = source.problem(path)
+    if why:
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r}: {why}")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: resource {name!r} has no schema fields")
-    try:
-        fields = tuple((str(f["name"]), str(f.get("type", "any"))) for f in schema["fields"])
-    except (KeyError, TypeError, AttributeError):
-        raise DiffError(f"{source.label}: {DESCRIPTOR}: a field of {name!r} has no name") from None
-    header, rows = _parse_csv(source.read(path), f"{source.label}: {path}")
+    if not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]):
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: a field of {name!r} has no name")
+    fields = tuple((f["name"], str(f.get("type", "any"))) for f in schema["fields"])
+    primary_key = _primary_key(
+        schema.get("primaryKey"), f"{source.label}: {DESCRIPTOR}: resource {name!r}"
+    )
+    dialect = _dialect(raw.get("dialect"), f"{source.label}: {DESCRIPTOR}: resource {name!r}")
+    header, rows = _parse_csv(source.read(path), f"{source.label}: {path}", dialect)
     return TableText(
         name=name,
         path=path,
         fields=fields,
-        primary_key=_as_tuple(schema.get("primaryKey")),
+        primary_key=primary_key,
         header=header,
         rows=rows,
         raw=raw,
@@ -204,6 +246,8 @@ def load_snapshot(spec: str, repo: str | Path = ".") -> Snapshot:
         raise DiffError(
             f"{source.label}: {DESCRIPTOR}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: nested too deeply to read") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: not a data package (no resources list)")
     tables: dict[str, TableText] = {}
@@ -249,6 +293,8 @@ class TableDiff:
     file_columns_added: list[str] = field(default_factory=list)
     file_columns_removed: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
+    # NEW's declared fields: a column removed from the file may still be one of them.
+    schema_fields: tuple[str, ...] = ()
 
     @property
     def schema_changed(self) -> bool:
@@ -513,6 +559,7 @@ def compare_tables(old: TableText, new: TableText) -> TableDiff:
     if old.primary_key != new.primary_key:
         diff.primary_key_change = (old.primary_key, new.primary_key)
     diff.metadata = _metadata(old, new)
+    diff.schema_fields = tuple(n for n, _ in new.fields)
     declared_added = {n for n, _ in diff.fields_added}
     declared_removed = {n for n, _ in diff.fields_removed}
     diff.file_columns_added = [
@@ -617,7 +664,11 @@ def _schema_lines(t: TableDiff) -> list[str]:
             f"schema: primary key {', '.join(old) or '(none)'} → {', '.join(new) or '(none)'}"
         )
     out += [f"file: column added: {c} (not declared in the schema)" for c in t.file_columns_added]
-    out += [f"file: column removed: {c} (still in the schema)" for c in t.file_columns_removed]
+    out += [
+        f"file: column removed: {c} "
+        + ("(still in the schema)" if c in t.schema_fields else "(never declared in the schema)")
+        for c in t.file_columns_removed
+    ]
     if t.metadata:
         out.append(f"metadata changed: {', '.join(t.metadata)}")
     return out

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
 
     from .checks.problem import Problem
 
-__all__ = ["DataIntegrityError", "DescriptorError", "JapusDataError"]
+__all__ = ["DataIntegrityError", "DescriptorError", "JapusDataError", "UnknownTableError"]
 
 
 class DescriptorError(ValueError):
@@ -17,6 +17,15 @@ class DescriptorError(ValueError):
 
 class JapusDataError(Exception):
     """Base class of the errors japus-data raises about its data."""
+
+
+class UnknownTableError(JapusDataError):
+    """A table name the package does not have; the message lists the tables it has."""
+
+    def __init__(self, name: str, tables: Sequence[str]) -> None:
+        self.name = name
+        self.tables = list(tables)
+        super().__init__(f"no table {name!r}; tables: {', '.join(self.tables)}")
 
 
 class DataIntegrityError(JapusDataError):

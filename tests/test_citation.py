@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import japus_data
 from japus_data.citation import read_sources, source_citation
 from japus_data.cli import main
 from japus_data.descriptor import Package
+from japus_data.errors import UnknownTableError
 
 from .conftest import ROOT
 
@@ -113,9 +115,32 @@ def test_cite_an_unknown_table_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert err.startswith("japus-data: no table 'nope'") and len(err.splitlines()) == 1
 
 
-def test_python_cite_matches_the_command(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["cite", "claims", "--format", "apa"]) == 0
-    assert capsys.readouterr().out == japus_data.cite("claims", "apa")
+def test_cite_a_table_in_apa_exactly(package: Package, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole APA text for one table: heading, the package, the briefing, then the
+    standard its codes come from, in that order; the Python function prints the same."""
+    assert main(["cite", "countries", "--format", "apa"]) == 0
+    out = capsys.readouterr().out
+    assert out == japus_data.cite("countries", "apa")
+    heading, dataset, briefing, iso = out.rstrip("\n").split("\n\n")
+    assert heading == (
+        "Cite table countries (Countries / 国) of the data package, "
+        "and the sources its rows come from:"
+    )
+    assert dataset.startswith(
+        f"japus-data contributors. ({package.raw['created'][:4]}). {package.raw['title']} "
+        f"(Version {package.version}) [Data set]. Licence: Creative Commons Attribution 4.0 "
+        "International (https://creativecommons.org/licenses/by/4.0/). "
+    )
+    assert dataset.endswith(package.raw["attribution"])
+    assert briefing == (
+        "Ministry of Education, Culture, Sports, Science and Technology (MEXT). "
+        "(2025, December 18). 人的交流・科学技術分野における日米協力について "
+        "[Japan–US Cooperation in People-to-People Exchange and Science and Technology]."
+    )
+    assert iso == (
+        "International Organization for Standardization (ISO). (n.d.). ISO 3166-1: Codes for "
+        "the representation of names of countries and their subdivisions — Part 1: Country code."
+    )
 
 
 @pytest.mark.parametrize("name", ["student_exchange", "countries"])
@@ -132,3 +157,78 @@ def test_readme_and_licence_cite_the_same_source(package: Package) -> None:
     assert f"version {package.version}" in readme
     assert f"（japus-data {package.version}、CC BY 4.0）" in readme
     assert Path(ROOT / "LICENSE-DATA.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("first", "author"),
+    [
+        ({"givenName": "Hanako", "familyName": "Yamada", "roles": ["creator"]}, "Hanako Yamada"),
+        ({"familyName": "Yamada"}, "Yamada"),
+        ({"organization": "MEXT", "email": "a@example.org"}, "MEXT"),
+        ({"email": "a@example.org"}, "a@example.org"),
+        ({"roles": ["creator"]}, "japus-data contributors"),
+    ],
+)
+def test_a_contributor_without_a_title_is_cited_by_name(
+    package_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    first: dict[str, object],
+    author: str,
+) -> None:
+    """The profile allows a contributor with names and no title: load, cite, show, export."""
+    path = package_copy / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["contributors"][0] = first
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert japus_data.load("countries", package_copy).attrs["citation"].startswith(author)
+    assert japus_data.cite("countries", root=package_copy).splitlines()[2].startswith(author)
+    assert main(["show", "countries", "--path", str(package_copy)]) == 0
+    assert main(["cite", "--path", str(package_copy)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / "out"),
+                "--path",
+                str(package_copy),
+            ]
+        )
+        == 0
+    )
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cite_an_unknown_table_raises_one_clear_error() -> None:
+    """The check lives in cite(); the command prints its message (exit 2, tested above)."""
+    with pytest.raises(UnknownTableError) as caught:
+        japus_data.cite("nope")
+    assert str(caught.value) == f"no table 'nope'; tables: {', '.join(TABLES)}"
+    assert isinstance(caught.value, japus_data.errors.JapusDataError)
+
+
+def test_the_command_parses_the_package_once_before_citing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import japus_data.read
+
+    calls: list[object] = []
+    real = japus_data.read.package_at
+
+    def counting(root: object) -> Package:
+        calls.append(root)
+        return real(root)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(japus_data.read, "package_at", counting)
+    assert main(["cite", "nope", "--path", str(ROOT)]) == 2
+    assert capsys.readouterr().err == (
+        f"japus-data: no table 'nope'; tables: {', '.join(TABLES)}\n"
+    )
+    assert len(calls) == 1
+    calls.clear()
+    assert main(["cite", "--path", str(ROOT)]) == 0
+    # cite() itself, then the loader of sources.csv: the command adds no parse of its own.
+    assert len(calls) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -414,3 +415,152 @@ def test_broken_descriptor_exits_2_without_traceback(
     assert result.stdout == ""
     assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- unsafe paths
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/etc/passwd", "is absolute"),
+        ("../outside.csv", "contains '..'"),
+        ("resources/../../outside.csv", "contains '..'"),
+        ("https://example.org/t.csv", "is a URL"),
+        ("file:///etc/passwd", "is a URL"),
+        ("link/outside.csv", "leads out of the package through a symlink"),
+    ],
+)
+def test_paths_outside_the_package_are_refused(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, path: str, why: str
+) -> None:
+    """Nothing outside the package is read, let alone printed into a CI job summary."""
+    secret = package_copy.parent / "outside.csv"
+    secret.write_text("code\nSECRET\n", encoding="utf-8")
+    (package_copy / "link").symlink_to(package_copy.parent, target_is_directory=True)
+    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
+    for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
+        code, out, err = run(capsys, *args, "--format", "markdown")
+        assert (code, out) == (2, ""), out
+        assert "SECRET" not in err and "root:" not in err
+        assert why in err and "'countries'" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.csv", "https://example.org/t.csv"])
+def test_paths_outside_a_revision_are_refused(
+    capsys: pytest.CaptureFixture[str], repo: Path, path: str
+) -> None:
+    (repo / "outside.csv").write_text("code\nSECRET\n", encoding="utf-8")
+    git(repo, "add", "outside.csv")
+    edit_descriptor(repo / "pkg", lambda raw: resource(raw, "countries").update(path=path))
+    git(repo, "commit", "-q", "-am", "point outside")
+    code, out, err = run(capsys, "git:HEAD~1:pkg", "git:HEAD:pkg", "--repo", str(repo))
+    assert (code, out) == (2, ""), out
+    assert "SECRET" not in err and "'countries'" in err and err.count("\n") == 1, err
+
+
+# --------------------------------------------------------------------------- odd descriptors
+
+
+def _countries(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda raw: change(resource(raw, "countries"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_countries(lambda r: r["schema"].update(primaryKey=5)), "'countries': primaryKey"),
+        (_countries(lambda r: r["schema"].update(primaryKey=[1])), "'countries': primaryKey"),
+        (_countries(lambda r: r["schema"].update(primaryKey={"a": 1})), "primaryKey"),
+        (_countries(lambda r: r.pop("schema")), "'countries' has no schema fields"),
+        (_countries(lambda r: r["schema"].update(fields={})), "'countries' has no schema fields"),
+        (_countries(lambda r: r["schema"].update(fields=["code"])), "a field of 'countries'"),
+        (_countries(lambda r: r["schema"].update(fields=[{"name": ["x"]}])), "a field of"),
+        (lambda raw: raw.update(resources={}), "not a data package (no resources list)"),
+        (lambda raw: raw.update(resources=[5]), "a resource has no name"),
+    ],
+)
+def test_odd_descriptors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, change: Any, message: str
+) -> None:
+    edit_descriptor(package_copy, change)
+    for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
+        code, out, err = run(capsys, *args)
+        assert (code, out) == (2, ""), out
+        assert message in err and err.count("\n") == 1, err
+
+
+def test_deeply_nested_descriptor_exits_2(
+    capsys: pytest.CaptureFixture[str], package_copy: Path
+) -> None:
+    (package_copy / "datapackage.json").write_text("[" * 100_000, encoding="utf-8")
+    code, out, err = run(capsys, OLD, str(package_copy))
+    assert (code, out) == (2, "")
+    assert "datapackage.json" in err and err.count("\n") == 1, err
+
+
+# --------------------------------------------------------------------------- file columns, dialect
+
+
+def test_file_column_never_in_the_schema(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, tmp_path: Path
+) -> None:
+    """A column only OLD's file had, undeclared in either schema, is not 'still in the schema'."""
+    old = tmp_path / "old"
+    shutil.copytree(package_copy, old)
+
+    def add_extra(rows: Rows) -> None:
+        rows[0].append("scratch")
+        for r in rows[1:]:
+            r.append("x")
+
+    edit_rows(old, "countries", add_extra)
+    code, out, _ = run(capsys, str(old), str(package_copy))
+    assert code == 0
+    assert "  file: column removed: scratch (never declared in the schema)\n" in out
+    assert "still in the schema" not in out
+    # Reversed: the column appears in the file, undeclared.
+    out = run(capsys, str(package_copy), str(old))[1]
+    assert "  file: column added: scratch (not declared in the schema)\n" in out
+
+
+def _rewrite(root: Path, table: str, **dialect: str) -> None:
+    path = root / "resources" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n", **dialect).writerows(rows)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [{"delimiter": ";"}, {"delimiter": "\t", "quotechar": "'"}, {"quotechar": "'"}],
+)
+def test_the_resource_dialect_is_honoured(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, dialect: dict[str, str]
+) -> None:
+    _rewrite(package_copy, "countries", quoting=csv.QUOTE_ALL, **dialect)  # type: ignore[arg-type]
+    keys = {"delimiter": "delimiter", "quotechar": "quoteChar"}
+    edit_descriptor(
+        package_copy,
+        lambda raw: resource(raw, "countries")["dialect"].update(
+            {keys[k]: v for k, v in dialect.items()}
+        ),
+    )
+    code, out, _ = run(capsys, OLD, str(package_copy))
+    assert code == 0
+    assert "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n" in out
+    assert "  metadata changed: dialect\n" in out
+    assert "file:" not in out and "~" not in out
+
+
+@pytest.mark.parametrize(
+    "dialect", [{"delimiter": ";;"}, {"delimiter": 5}, {"quoteChar": ""}, "dialect.json", [1]]
+)
+def test_an_odd_dialect_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], package_copy: Path, dialect: Any
+) -> None:
+    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(dialect=dialect))
+    code, out, err = run(capsys, OLD, str(package_copy))
+    assert (code, out) == (2, "")
+    assert "'countries'" in err and "dialect" in err and err.count("\n") == 1, err

@@ -402,17 +402,18 @@ def test_invalid_package_is_not_exported(
     path = package_copy / "resources" / "student_exchange.csv"
     edit_file(path, lambda t: t.replace("US,inbound,enrolled,3918", "US,inbound,enrolled,-3918", 1))
     assert main(["validate", str(package_copy)]) == 1
-    validator_lines = capsys.readouterr().out.splitlines()[:-1]
-    assert validator_lines
+    *validator_lines, summary = capsys.readouterr().out.splitlines()
+    assert validator_lines and summary.startswith("invalid: ")
     out = tmp_path / "out"
     assert main(["export", "--format", "json", "--out", str(out), "--path", str(package_copy)]) == 1
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:-1] == validator_lines
-    assert printed[-1].startswith("invalid: ") and "nothing exported" in printed[-1]
+    assert printed == [*validator_lines, f"{summary}; nothing exported"]
     assert not out.exists() or not any(out.iterdir())
     with pytest.raises(InvalidPackageError) as caught:
         japus_data.export("sqlite", out, package_copy)
     assert [str(p) for p in caught.value.problems] == validator_lines
+    assert caught.value.summary == summary
+    assert str(caught.value).splitlines() == [f"{summary}; nothing exported", *validator_lines]
 
 
 def test_missing_optional_dependency_is_one_clear_line(
@@ -470,3 +471,46 @@ def test_broken_descriptor_is_reported_like_the_validator(
     args = ["export", "--format", "json", "--out", str(tmp_path / "o"), "--path", str(package_copy)]
     assert main(args) == 1
     assert capsys.readouterr().out.startswith("datapackage.json:-:-: ")
+
+
+def test_exports_and_the_citation_name_the_licences_alike(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    """One helper writes the licences: the SQLite export's and the citation's agree."""
+    path = package_copy / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["licenses"].append({"name": "ODC-By-1.0", "title": "Open Data Commons Attribution"})
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    japus_data.export("sqlite", tmp_path, package_copy)
+    with sqlite3.connect(tmp_path / "japus-data.sqlite") as con:
+        rows = dict(con.execute("SELECT key, value FROM _package").fetchall())
+    assert "Open Data Commons Attribution" in rows["license"]
+    assert f"Licence: {rows['license']}. " in rows["citation"]
+    assert f"Licence: {rows['license']}. " in japus_data.cite(root=package_copy)
+
+
+def test_bundle_metadata_comes_from_the_table_and_the_frames(package: Package) -> None:
+    """Field metadata from the table's own resource; table metadata and the citation from
+    the ``.attrs`` every loaded frame carries (not recomputed)."""
+    from dataclasses import replace
+
+    from japus_data.exports._common import Bundle
+
+    frames = {name: japus_data.load(name) for name in ("countries", "sources")}
+    for frame in frames.values():
+        frame.attrs["citation"] = "cite me like this"
+    bundle = Bundle(package=replace(package, raw={}), frames=frames)
+    countries = package.table("countries")
+    assert bundle.raw_field(countries, "name_ja")["name"] == "name_ja"
+    assert bundle.raw_resource(countries)["path"] == countries.path
+    meta = bundle.table_meta(countries)
+    assert meta["citation"] == bundle.citation == "cite me like this"
+    assert {k: v for k, v in meta.items() if k != "foreign_keys"} == frames["countries"].attrs
+    assert meta["foreign_keys"] == [
+        {
+            "fields": list(fk.fields),
+            "resource": fk.resource,
+            "reference_fields": list(fk.reference_fields),
+        }
+        for fk in countries.foreign_keys
+    ]

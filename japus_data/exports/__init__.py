@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import JapusDataError
 
 if TYPE_CHECKING:
-    from ..validate import Problem
+    from ..checks.problem import Report
     from ._common import Bundle
 
 __all__ = [
@@ -42,12 +42,12 @@ class MissingDependencyError(JapusDataError):
 class InvalidPackageError(JapusDataError):
     """The package to export does not pass validation; nothing was written."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        files = len({p.file for p in problems})
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.problems = list(report.problems)
+        self.summary = report.summary  # the validator's own "invalid: ..." line
         super().__init__(
-            f"invalid: {len(problems)} errors in {files} files; nothing exported\n"
-            + "\n".join(str(p) for p in problems)
+            f"{self.summary}; nothing exported\n" + "\n".join(str(p) for p in self.problems)
         )
 
 

@@ -20,29 +20,33 @@ class Bundle:
 
     package: Package
     frames: dict[str, pd.DataFrame]
-    citation: str
 
     @property
     def raw(self) -> dict[str, Any]:
         return self.package.raw
 
+    @property
+    def citation(self) -> str:
+        """The package's citation, as every loaded frame carries it in ``.attrs``."""
+        for frame in self.frames.values():
+            return str(frame.attrs["citation"])
+        from ..citation import format_reference, package_reference
+
+        return format_reference(package_reference(self.package), "text")
+
     def raw_resource(self, table: Table) -> dict[str, Any]:
-        for resource in self.raw["resources"]:
-            if resource["name"] == table.name:
-                return dict(resource)
-        raise KeyError(table.name)
+        return dict(table.raw)
 
     def raw_field(self, table: Table, name: str) -> dict[str, Any]:
-        for field in self.raw_resource(table)["schema"]["fields"]:
-            if field["name"] == name:
+        for field in table.raw.get("schema", {}).get("fields", []):
+            if field.get("name") == name:
                 return dict(field)
         raise KeyError(f"{table.name}.{name}")
 
     def licence_text(self) -> str:
-        return "; ".join(
-            f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
-            for lic in self.raw.get("licenses", [])
-        )
+        from ..citation import licence_text
+
+        return licence_text(self.raw)
 
     def package_meta(self) -> dict[str, Any]:
         """Package-level metadata that travels with every export."""
@@ -59,10 +63,8 @@ class Bundle:
         }
 
     def table_meta(self, table: Table) -> dict[str, Any]:
-        """What a loaded frame's ``.attrs`` carry, plus the table's foreign keys."""
-        from ..read import table_attrs
-
-        meta = table_attrs(self.package, table)
+        """What the loaded frame's ``.attrs`` carry, plus the table's foreign keys."""
+        meta: dict[str, Any] = {str(k): v for k, v in self.frames[table.name].attrs.items()}
         meta["foreign_keys"] = [
             {
                 "fields": list(fk.fields),
@@ -83,7 +85,6 @@ def load_bundle(root: str | Path | None) -> Bundle:
 
     Raises InvalidPackageError with the validator's problems if it is invalid.
     """
-    from ..citation import format_reference, package_reference
     from ..read import read_table
     from ..validate import validate_package
     from . import InvalidPackageError
@@ -91,11 +92,10 @@ def load_bundle(root: str | Path | None) -> Bundle:
     path = resolve_root(root)
     report = validate_package(path)
     if not report.valid:
-        raise InvalidPackageError(list(report.problems))
+        raise InvalidPackageError(report)
     package = parse_package(path)
     frames = {name: read_table(name, path) for name in package.table_names}
-    citation = format_reference(package_reference(package), "text")
-    return Bundle(package=package, frames=frames, citation=citation)
+    return Bundle(package=package, frames=frames)
 
 
 def python_rows(frame: pd.DataFrame) -> list[list[Any]]:
