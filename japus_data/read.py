@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor import Package, Table, installed_package, parse_package
 from .errors import DataIntegrityError, JapusDataError
+from .fieldspec import FALSE_VALUES, TRUE_VALUES
 from .locate import resolve_root
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Table Schema's default boolean spellings, so that the loader accepts what frictionless does.
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 DATE_FORMAT = "%Y-%m-%d"
 
 

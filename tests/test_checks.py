@@ -254,3 +254,16 @@ def test_a_primary_key_must_be_complete_even_if_not_required(package_copy: Path)
 def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
     change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path="../x.csv"))
     assert main(["hash", str(package_copy)]) == 1
+
+
+def test_shared_spellings_are_defined_once() -> None:
+    from japus_data import fieldspec, read
+    from japus_data.checks import fields
+    from japus_data.exports import to_xlsx
+
+    for name, users in (
+        ("TRUE_VALUES", (read, fields)),
+        ("FALSE_VALUES", (read, fields)),
+        ("FORMULA_PREFIXES", (fields, to_xlsx)),
+    ):
+        assert all(vars(module)[name] is vars(fieldspec)[name] for module in users), name

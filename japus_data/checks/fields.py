@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..fieldspec import FALSE_VALUES, FORMULA_PREFIXES, TRUE_VALUES
 from .problem import Problem, shown
 
 if TYPE_CHECKING:
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALLOW_FORMULA = "allowFormulaPrefix"
-FORMULA_CHARS = ("=", "+", "-", "@")
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
 FULL_WIDTH = r".*[０-９，．－＋].*"
@@ -155,7 +153,7 @@ def check_column(
 
     if spec.type == "string" and not spec.allow_formula:
         declared = set(_values(spec.categories or [])) | set(_values(spec.constraints.get("enum")))
-        formula = present & stripped.str[:1].isin(FORMULA_CHARS).to_numpy()
+        formula = present & stripped.str[:1].isin(FORMULA_PREFIXES).to_numpy()
         formula = formula & ~u.isin(declared).to_numpy()
         flag(
             formula,
