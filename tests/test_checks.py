@@ -267,3 +267,8 @@ def test_shared_spellings_are_defined_once() -> None:
         ("FORMULA_PREFIXES", (fields, to_xlsx)),
     ):
         assert all(vars(module)[name] is vars(fieldspec)[name] for module in users), name
+
+
+def test_profile_formats_are_checked(package_copy: Path) -> None:
+    change_descriptor(package_copy, lambda raw: raw.update(created="2025-1x-18T00:00:00Z"))
+    assert ("datapackage.json", None, "/created", "profile") in problems(package_copy)
