@@ -272,3 +272,83 @@ def test_shared_spellings_are_defined_once() -> None:
 def test_profile_formats_are_checked(package_copy: Path) -> None:
     change_descriptor(package_copy, lambda raw: raw.update(created="2025-1x-18T00:00:00Z"))
     assert ("datapackage.json", None, "/created", "profile") in problems(package_copy)
+
+
+def _at(raw: Descriptor, table: str) -> tuple[int, Descriptor]:
+    i = next(k for k, r in enumerate(raw["resources"]) if r["name"] == table)
+    return i, raw["resources"][i]
+
+
+def _set_field(table: str, name: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        k = next(k for k, f in enumerate(r["schema"]["fields"]) if f["name"] == name)
+        r["schema"]["fields"][k][key] = value
+        return f"/resources/{i}/schema/fields/{k}/{key}"
+
+    return change
+
+
+def _set_schema(table: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        r["schema"][key] = value
+        return f"/resources/{i}/schema/{key}"
+
+    return change
+
+
+def _set_resource(table: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        r[key] = value
+        return f"/resources/{i}/{key}"
+
+    return change
+
+
+def _replace_resource(raw: Descriptor) -> str:
+    i, _ = _at(raw, "countries")
+    raw["resources"][i] = "countries"
+    return f"/resources/{i}"
+
+
+ODD_DESCRIPTORS = {
+    "constraints-list": _set_field("countries", "iso_alpha3", "constraints", []),
+    "constraints-string": _set_field("countries", "iso_alpha3", "constraints", "x"),
+    "min-length-string": _set_field("countries", "iso_alpha3", "constraints", {"minLength": "3"}),
+    "unique-keys-number": _set_schema("student_exchange", "uniqueKeys", 5),
+    "foreign-keys-number": _set_schema("student_exchange", "foreignKeys", 5),
+    "foreign-key-string": _set_schema("student_exchange", "foreignKeys", ["x"]),
+    "type-list": _set_field("student_exchange", "students", "type", ["integer"]),
+    "resource-name-list": _set_resource("countries", "name", ["countries"]),
+    "field-name-list": _set_field("countries", "note", "name", ["note"]),
+    "resource-string": _replace_resource,
+    "schema-list": _set_resource("countries", "schema", []),
+    "fields-dict": _set_schema("countries", "fields", {"name": "country_code"}),
+    "missing-values-number": _set_schema("countries", "missingValues", 5),
+    "categories-string": _set_field("student_exchange", "measure", "categories", "x"),
+    "true-values-string": _set_field("countries", "is_partner", "trueValues", "yes"),
+    "dialect-string": _set_resource("countries", "dialect", "x"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_DESCRIPTORS, ids=list(ODD_DESCRIPTORS))
+def test_wrongly_typed_descriptor_values_are_reported_not_raised(
+    case: str, package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pointer = ""
+
+    def change(raw: Descriptor) -> None:
+        nonlocal pointer
+        pointer = ODD_DESCRIPTORS[case](raw)
+
+    change_descriptor(package_copy, change)
+    found = validate_package(package_copy).problems
+    assert not [p for p in found if p.check == "internal"], found
+    mine = [
+        p for p in found if p.file == "datapackage.json" and (p.field or "").startswith(pointer)
+    ]
+    assert any(p.check in ("descriptor", "resource") for p in mine), found
+    assert main(["validate", str(package_copy)]) == 1
+    assert f"datapackage.json:-:{pointer}" in capsys.readouterr().out
