@@ -352,3 +352,17 @@ def test_wrongly_typed_descriptor_values_are_reported_not_raised(
     assert any(p.check in ("descriptor", "resource") for p in mine), found
     assert main(["validate", str(package_copy)]) == 1
     assert f"datapackage.json:-:{pointer}" in capsys.readouterr().out
+
+
+def test_an_unreadable_referenced_table_is_one_problem_per_foreign_key(
+    package_copy: Path,
+) -> None:
+    # One Shift_JIS byte pair in countries.csv: countries cannot be read.
+    path = package_copy / "resources" / "countries.csv"
+    path.write_bytes(path.read_bytes().replace("米国".encode(), "米国".encode("cp932"), 1))
+    found = validate_package(package_copy).problems
+    keys = [p for p in found if p.check == "foreign-key"]
+    assert keys, found
+    assert all(p.row is None and "countries, which could not be read" in p.message for p in keys)
+    assert len(keys) == len({(p.file, p.field) for p in keys})
+    assert len(found) < 10, found
