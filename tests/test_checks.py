@@ -257,16 +257,17 @@ def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
 
 
 def test_shared_spellings_are_defined_once() -> None:
-    from japus_data import fieldspec, read
-    from japus_data.checks import fields
-    from japus_data.exports import to_xlsx
+    """The boolean spellings and formula prefixes are assigned in japus_data.fieldspec only."""
+    import re
 
-    for name, users in (
-        ("TRUE_VALUES", (read, fields)),
-        ("FALSE_VALUES", (read, fields)),
-        ("FORMULA_PREFIXES", (fields, to_xlsx)),
-    ):
-        assert all(vars(module)[name] is vars(fieldspec)[name] for module in users), name
+    for name in ("TRUE_VALUES", "FALSE_VALUES", "FORMULA_PREFIXES", "ALLOW_FORMULA"):
+        assigned = re.compile(rf"^{name}\b.*=", re.M)
+        where = [
+            p.relative_to(ROOT).as_posix()
+            for p in sorted((ROOT / "japus_data").rglob("*.py"))
+            if assigned.search(p.read_text(encoding="utf-8"))
+        ]
+        assert where == ["japus_data/fieldspec.py"], (name, where)
 
 
 def test_profile_formats_are_checked(package_copy: Path) -> None:
@@ -366,3 +367,53 @@ def test_an_unreadable_referenced_table_is_one_problem_per_foreign_key(
     assert all(p.row is None and "countries, which could not be read" in p.message for p in keys)
     assert len(keys) == len({(p.file, p.field) for p in keys})
     assert len(found) < 10, found
+
+
+def test_the_loader_reads_custom_missing_and_boolean_values_as_the_validator(
+    package_copy: Path,
+) -> None:
+    import pandas as pd
+
+    import japus_data
+
+    def custom(raw: Descriptor) -> None:
+        resource(raw, "countries")["schema"]["missingValues"] = ["", "n/a"]
+        field(raw, "countries", "is_partner")["trueValues"] = ["true", "yes"]
+
+    change_descriptor(package_copy, custom)
+    note = "Codes and English name per ISO 3166-1 (source iso-3166-1).\n"
+    edit_table(package_copy, "countries", ",true,true,1,mext", ",yes,true,n/a,mext")
+    edit_table(package_copy, "countries", note, "n/a\n")
+    assert problems(package_copy) == set()
+    frame = japus_data.load("countries", package_copy)
+    us = frame[frame["country_code"] == "US"].iloc[0]
+    assert pd.isna(us["table_column"]) and bool(us["is_partner"]) is True
+    assert pd.isna(us["note"])
+    assert frame["table_column"].dtype == "Int64" and frame["is_partner"].dtype == "boolean"
+
+
+def test_the_loader_honours_number_and_date_options() -> None:
+    import pandas as pd
+
+    from japus_data.descriptor import _table
+    from japus_data.read import parse_csv
+
+    table = _table(
+        {
+            "name": "t",
+            "path": "t.csv",
+            "schema": {
+                "missingValues": ["", "-"],
+                "fields": [
+                    {"name": "d", "type": "date", "format": "%d/%m/%Y"},
+                    {"name": "n", "type": "number", "groupChar": " ", "decimalChar": ","},
+                    {"name": "i", "type": "integer", "bareNumber": False},
+                    {"name": "b", "type": "boolean", "trueValues": ["ja"], "falseValues": ["nein"]},
+                ],
+            },
+        }
+    )
+    frame = parse_csv(table, b'd,n,i,b\n18/12/2025,"1 234,5",42%,ja\n-,-,-,nein\n', "t.csv")
+    assert frame["d"].iloc[0] == pd.Timestamp("2025-12-18") and pd.isna(frame["d"].iloc[1])
+    assert frame["n"].iloc[0] == 1234.5 and frame["i"].iloc[0] == 42
+    assert list(frame["b"]) == [True, False]
