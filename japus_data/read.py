@@ -16,15 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor import Package, Table, installed_package, parse_package
 from .errors import DataIntegrityError, JapusDataError
+from .fieldspec import field_specs
 from .locate import resolve_root
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# Table Schema's default boolean spellings, so that the loader accepts what frictionless does.
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def sha256_of(data: bytes) -> str:
@@ -69,60 +65,70 @@ def parse_csv(
 ) -> pd.DataFrame:
     """Parse a table's bytes with explicit dtypes; never coerce a value silently.
 
+    Cells are read as text, then each column is read exactly as the validator reads it,
+    from the same field spec (``japus_data.fieldspec.field_spec``): its ``missingValues``,
+    ``trueValues`` / ``falseValues``, ``groupChar`` / ``decimalChar`` / ``bareNumber`` and
+    date ``format``. A cell that is not of its field's type raises.
+
     A code outside its field's categories raises, unless ``unknown_codes`` is given: the
     validator collects every (row, field, value) there and checks the rest of the table.
     """
+    import numpy as np
     import pandas as pd
 
+    from .checks.fields import parse_values
+
     dtypes = pandas_dtypes(table)
-    dates = [f.name for f in table.fields if f.type == "date"]
-    # Categories are read as text and converted below, because read_csv would turn an
-    # unknown code into a missing value without a word.
-    read_as = {
-        name: ("str" if isinstance(dt, pd.CategoricalDtype) else dt)
-        for name, dt in dtypes.items()
-        if name not in dates
-    }
+    dialect = table.raw.get("dialect")
+    dialect = dialect if isinstance(dialect, dict) else {}
     try:
-        frame = pd.read_csv(
+        text = pd.read_csv(
             io.BytesIO(data),
             encoding="utf-8",
-            dtype=read_as,
+            dtype="str",
             keep_default_na=False,
-            na_values=[""],
-            true_values=TRUE_VALUES,
-            false_values=FALSE_VALUES,
-            parse_dates=dates,
-            date_format=DATE_FORMAT,
+            na_filter=False,
+            sep=dialect.get("delimiter", ","),
+            quotechar=dialect.get("quoteChar", '"'),
         )
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise JapusDataError(f"{display_path}: cannot be parsed with its schema: {exc}") from None
-    if list(frame.columns) != table.field_names:
+    if list(text.columns) != table.field_names:
         raise JapusDataError(
-            f"{display_path}: header {list(frame.columns)} is not the schema's fields "
+            f"{display_path}: header {list(text.columns)} is not the schema's fields "
             f"{table.field_names}"
         )
-    for name in dates:
-        if frame[name].dtype != dtypes[name]:
+    columns: dict[str, pd.Series] = {}
+    for spec in field_specs(table):
+        name, dt = spec.name, dtypes[spec.name]
+        codes, distinct = pd.factorize(text[name].to_numpy(dtype=object), sort=False)
+        u = pd.Series(pd.array(distinct, dtype="str"))
+        missing = u.isin(spec.missing).to_numpy()
+        ok, typed = parse_values(spec, u, ~missing)
+        wrong = np.flatnonzero((~missing & ~ok)[codes])
+        if len(wrong):
+            row, value = int(wrong[0]) + 2, str(u.iloc[codes[wrong[0]]])
             raise JapusDataError(
-                f"{display_path}: column {name!r} holds a value that is not a date"
+                f"{display_path}:{row}:{name}: cannot be parsed with its schema: {value!r} is "
+                f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
             )
-    for name, dt in dtypes.items():
+        source = u if isinstance(dt, pd.CategoricalDtype) else typed  # codes: compared as text
+        column = pd.Series(source.array.take(codes), name=name).where(~missing[codes])
         if isinstance(dt, pd.CategoricalDtype):
-            text = frame[name]
-            unknown = text.notna() & ~text.isin(dt.categories)
+            # Checked here, because a cast would turn an unknown code into a missing value.
+            unknown = column.notna() & ~column.isin(dt.categories)
             if unknown.any():
                 rows = [int(i) + 2 for i in unknown.to_numpy().nonzero()[0]]
-                values = [str(v) for v in text[unknown]]
+                values = [str(v) for v in column[unknown]]
                 if unknown_codes is None:
                     raise JapusDataError(
                         f"{display_path}:{rows[0]}:{name}: {values[0]!r} is not one of "
                         f"the categories {list(dt.categories)}"
                     )
                 unknown_codes.extend((row, name, v) for row, v in zip(rows, values, strict=True))
-                text = text.mask(unknown)
-            frame[name] = text.astype(dt)
-    return frame
+                column = column.mask(unknown)
+        columns[name] = column.astype(dt) if column.dtype != dt else column
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(text)))
 
 
 def table_attrs(package: Package, table: Table) -> dict[str, Any]:

@@ -41,7 +41,13 @@ def validate_package(root: Path) -> Report:
     except DescriptorError as exc:
         report.problems = [Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor")]
         return report
-    package, unusable = _package(root, raw, found)
+    try:
+        package, unusable = _package(root, raw, found)
+    except Exception as exc:  # a safety net: one line, never a traceback
+        message = f"could not be checked: {type(exc).__name__}: {exc}"
+        found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
+        report.problems = _deduplicate(found)
+        return report
     texts: dict[str, Rows] = {}
     frames: dict[str, pd.DataFrame] = {}
     for table in package.tables:
@@ -71,7 +77,12 @@ def _after_path(exc: Exception) -> str:
 
 def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Package, set[str]]:
     """The tables that can be checked, and the names of those that cannot."""
-    from .checks.descriptor import path_problem, profile_problems, resource_problems
+    from .checks.descriptor import (
+        path_problem,
+        profile_problems,
+        resource_problems,
+        shape_problems,
+    )
 
     found.extend(profile_problems(raw))
     found.extend(resource_problems(root, raw))
@@ -79,6 +90,8 @@ def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Pac
     unusable: set[str] = set()
     resources = raw.get("resources")
     for i, resource in enumerate(resources if isinstance(resources, list) else []):
+        if shape_problems(f"/resources/{i}", resource):
+            continue  # reported by resource_problems; the rest cannot rely on its shape
         try:
             table = _table(resource)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:

@@ -254,3 +254,166 @@ def test_a_primary_key_must_be_complete_even_if_not_required(package_copy: Path)
 def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
     change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path="../x.csv"))
     assert main(["hash", str(package_copy)]) == 1
+
+
+def test_shared_spellings_are_defined_once() -> None:
+    """The boolean spellings and formula prefixes are assigned in japus_data.fieldspec only."""
+    import re
+
+    for name in ("TRUE_VALUES", "FALSE_VALUES", "FORMULA_PREFIXES", "ALLOW_FORMULA"):
+        assigned = re.compile(rf"^{name}\b.*=", re.M)
+        where = [
+            p.relative_to(ROOT).as_posix()
+            for p in sorted((ROOT / "japus_data").rglob("*.py"))
+            if assigned.search(p.read_text(encoding="utf-8"))
+        ]
+        assert where == ["japus_data/fieldspec.py"], (name, where)
+
+
+def test_profile_formats_are_checked(package_copy: Path) -> None:
+    change_descriptor(package_copy, lambda raw: raw.update(created="2025-1x-18T00:00:00Z"))
+    assert ("datapackage.json", None, "/created", "profile") in problems(package_copy)
+
+
+def _at(raw: Descriptor, table: str) -> tuple[int, Descriptor]:
+    i = next(k for k, r in enumerate(raw["resources"]) if r["name"] == table)
+    return i, raw["resources"][i]
+
+
+def _set_field(table: str, name: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        k = next(k for k, f in enumerate(r["schema"]["fields"]) if f["name"] == name)
+        r["schema"]["fields"][k][key] = value
+        return f"/resources/{i}/schema/fields/{k}/{key}"
+
+    return change
+
+
+def _set_schema(table: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        r["schema"][key] = value
+        return f"/resources/{i}/schema/{key}"
+
+    return change
+
+
+def _set_resource(table: str, key: str, value: Any) -> Callable[[Descriptor], str]:
+    def change(raw: Descriptor) -> str:
+        i, r = _at(raw, table)
+        r[key] = value
+        return f"/resources/{i}/{key}"
+
+    return change
+
+
+def _replace_resource(raw: Descriptor) -> str:
+    i, _ = _at(raw, "countries")
+    raw["resources"][i] = "countries"
+    return f"/resources/{i}"
+
+
+ODD_DESCRIPTORS = {
+    "constraints-list": _set_field("countries", "iso_alpha3", "constraints", []),
+    "constraints-string": _set_field("countries", "iso_alpha3", "constraints", "x"),
+    "min-length-string": _set_field("countries", "iso_alpha3", "constraints", {"minLength": "3"}),
+    "unique-keys-number": _set_schema("student_exchange", "uniqueKeys", 5),
+    "foreign-keys-number": _set_schema("student_exchange", "foreignKeys", 5),
+    "foreign-key-string": _set_schema("student_exchange", "foreignKeys", ["x"]),
+    "type-list": _set_field("student_exchange", "students", "type", ["integer"]),
+    "resource-name-list": _set_resource("countries", "name", ["countries"]),
+    "field-name-list": _set_field("countries", "note", "name", ["note"]),
+    "resource-string": _replace_resource,
+    "schema-list": _set_resource("countries", "schema", []),
+    "fields-dict": _set_schema("countries", "fields", {"name": "country_code"}),
+    "missing-values-number": _set_schema("countries", "missingValues", 5),
+    "categories-string": _set_field("student_exchange", "measure", "categories", "x"),
+    "true-values-string": _set_field("countries", "is_partner", "trueValues", "yes"),
+    "dialect-string": _set_resource("countries", "dialect", "x"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_DESCRIPTORS, ids=list(ODD_DESCRIPTORS))
+def test_wrongly_typed_descriptor_values_are_reported_not_raised(
+    case: str, package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pointer = ""
+
+    def change(raw: Descriptor) -> None:
+        nonlocal pointer
+        pointer = ODD_DESCRIPTORS[case](raw)
+
+    change_descriptor(package_copy, change)
+    found = validate_package(package_copy).problems
+    assert not [p for p in found if p.check == "internal"], found
+    mine = [
+        p for p in found if p.file == "datapackage.json" and (p.field or "").startswith(pointer)
+    ]
+    assert any(p.check in ("descriptor", "resource") for p in mine), found
+    assert main(["validate", str(package_copy)]) == 1
+    assert f"datapackage.json:-:{pointer}" in capsys.readouterr().out
+
+
+def test_an_unreadable_referenced_table_is_one_problem_per_foreign_key(
+    package_copy: Path,
+) -> None:
+    # One Shift_JIS byte pair in countries.csv: countries cannot be read.
+    path = package_copy / "resources" / "countries.csv"
+    path.write_bytes(path.read_bytes().replace("米国".encode(), "米国".encode("cp932"), 1))
+    found = validate_package(package_copy).problems
+    keys = [p for p in found if p.check == "foreign-key"]
+    assert keys, found
+    assert all(p.row is None and "countries, which could not be read" in p.message for p in keys)
+    assert len(keys) == len({(p.file, p.field) for p in keys})
+    assert len(found) < 10, found
+
+
+def test_the_loader_reads_custom_missing_and_boolean_values_as_the_validator(
+    package_copy: Path,
+) -> None:
+    import pandas as pd
+
+    import japus_data
+
+    def custom(raw: Descriptor) -> None:
+        resource(raw, "countries")["schema"]["missingValues"] = ["", "n/a"]
+        field(raw, "countries", "is_partner")["trueValues"] = ["true", "yes"]
+
+    change_descriptor(package_copy, custom)
+    note = "Codes and English name per ISO 3166-1 (source iso-3166-1).\n"
+    edit_table(package_copy, "countries", ",true,true,1,mext", ",yes,true,n/a,mext")
+    edit_table(package_copy, "countries", note, "n/a\n")
+    assert problems(package_copy) == set()
+    frame = japus_data.load("countries", package_copy)
+    us = frame[frame["country_code"] == "US"].iloc[0]
+    assert pd.isna(us["table_column"]) and bool(us["is_partner"]) is True
+    assert pd.isna(us["note"])
+    assert frame["table_column"].dtype == "Int64" and frame["is_partner"].dtype == "boolean"
+
+
+def test_the_loader_honours_number_and_date_options() -> None:
+    import pandas as pd
+
+    from japus_data.descriptor import _table
+    from japus_data.read import parse_csv
+
+    table = _table(
+        {
+            "name": "t",
+            "path": "t.csv",
+            "schema": {
+                "missingValues": ["", "-"],
+                "fields": [
+                    {"name": "d", "type": "date", "format": "%d/%m/%Y"},
+                    {"name": "n", "type": "number", "groupChar": " ", "decimalChar": ","},
+                    {"name": "i", "type": "integer", "bareNumber": False},
+                    {"name": "b", "type": "boolean", "trueValues": ["ja"], "falseValues": ["nein"]},
+                ],
+            },
+        }
+    )
+    frame = parse_csv(table, b'd,n,i,b\n18/12/2025,"1 234,5",42%,ja\n-,-,-,nein\n', "t.csv")
+    assert frame["d"].iloc[0] == pd.Timestamp("2025-12-18") and pd.isna(frame["d"].iloc[1])
+    assert frame["n"].iloc[0] == 1234.5 and frame["i"].iloc[0] == 42
+    assert list(frame["b"]) == [True, False]

@@ -105,5 +105,15 @@ def test_malformed_contribution(
     ours = located(lines)
     theirs = frictionless_locations(package_copy)
     fields = schema_fields(package_copy)
-    missed = sorted((t for t in theirs if not covered(t, ours, fields)), key=str)
+    # Where a referenced table cannot be read, frictionless flags every referencing row;
+    # japus-data says it once per foreign key (one bad byte must not flood the report), so
+    # those rows count as covered by that one line in their file.
+    unread = {
+        m["file"]
+        for m in map(LINE.match, lines)
+        if m and m["check"] == "foreign-key" and "could not be read" in m["message"]
+    }
+    missed = sorted(
+        (t for t in theirs if not covered(t, ours, fields) and t[0] not in unread), key=str
+    )
     assert not missed, f"frictionless flags what japus-data does not: {missed}\n{output}"

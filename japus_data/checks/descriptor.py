@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..locate import DESCRIPTOR
-from .problem import Problem
+from .problem import Problem, shown
 
 PROFILE = ("profiles", "2.0", "datapackage.json")
 CHECKED_TYPES = {
@@ -54,6 +55,35 @@ def profile() -> dict[str, Any] | None:
     return loaded
 
 
+RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _is_datetime(value: object) -> bool:
+    """RFC 3339 ``date-time``, with the standard library (jsonschema's own check needs
+    ``rfc3339-validator``, which is not installed, and would skip it silently)."""
+    if not isinstance(value, str):
+        return True  # not a string: the profile's ``type`` says so
+    if not RFC3339.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _format_checker() -> Any:
+    from jsonschema import Draft7Validator, FormatChecker
+
+    checker = FormatChecker(formats=Draft7Validator.FORMAT_CHECKER.checkers)
+    checker.checks("date-time")(_is_datetime)
+    return checker
+
+
 def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     """Each way the descriptor breaks the official Data Package v2 profile."""
     from jsonschema import Draft7Validator
@@ -62,7 +92,9 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
     if schema is None:
         yield _problem("", "dplib-py's Data Package v2 profile is not installed", "profile")
         return
-    errors = sorted(Draft7Validator(schema).iter_errors(raw), key=lambda e: list(e.path))
+    # The profile's ``format`` keywords are checked too, not just noted.
+    validator = Draft7Validator(schema, format_checker=_format_checker())
+    errors = sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.path])
     for error in errors:
         where = "/" + "/".join(str(p) for p in error.absolute_path)
         message = error.message
@@ -92,6 +124,140 @@ def path_problem(root: Path, path: object) -> str | None:
     return None
 
 
+def _is_names(value: object) -> bool:
+    """A field name or a list of them, as keys are written."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _is_values(value: object) -> bool:
+    """A list of strings, or of labelled ``{"value": ..., "label": ...}`` objects."""
+    return isinstance(value, list) and all(
+        isinstance(v, str) or (isinstance(v, dict) and "value" in v) for v in value
+    )
+
+
+def _is_strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_category(value: object) -> bool:
+    return not isinstance(value, dict | list) or (isinstance(value, dict) and "value" in value)
+
+
+def _is_char(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 1
+
+
+# Each property japus-data reads, and the JSON type it must have to be read at all.
+FIELD_TYPES: dict[str, tuple[Any, str]] = {
+    "name": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "type": (lambda v: isinstance(v, str), "a string"),
+    "format": (lambda v: isinstance(v, str), "a string"),
+    "constraints": (lambda v: isinstance(v, dict), "an object"),
+    "categories": (
+        lambda v: (
+            isinstance(v, list)
+            and all(
+                not isinstance(c, dict | list) or (isinstance(c, dict) and "value" in c) for c in v
+            )
+        ),
+        "a list of values or of {value, label} objects",
+    ),
+    "missingValues": (_is_values, "a list of strings or of {value, label} objects"),
+    "trueValues": (_is_strings, "a list of strings"),
+    "falseValues": (_is_strings, "a list of strings"),
+    "groupChar": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "decimalChar": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "bareNumber": (lambda v: isinstance(v, bool), "true or false"),
+}
+CONSTRAINT_TYPES: dict[str, tuple[Any, str]] = {
+    "required": (lambda v: isinstance(v, bool), "true or false"),
+    "unique": (lambda v: isinstance(v, bool), "true or false"),
+    "pattern": (lambda v: isinstance(v, str), "a string"),
+    "enum": (lambda v: isinstance(v, list), "a list"),
+    "minLength": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    "maxLength": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+}
+DIALECT_TYPES: dict[str, tuple[Any, str]] = {
+    "delimiter": (_is_char, "one character"),
+    "quoteChar": (_is_char, "one character"),
+    "header": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
+def _shape(where: str, message: str) -> Problem:
+    return _problem(where, message, "descriptor")
+
+
+def _typed(
+    where: str, raw: Mapping[str, Any], types: Mapping[str, tuple[Any, str]]
+) -> Iterator[Problem]:
+    for key, (ok, what) in types.items():
+        if key in raw and not ok(raw[key]):
+            yield _shape(f"{where}/{key}", f"must be {what}, not {shown(raw[key])}")
+
+
+def shape_problems(where: str, resource: object) -> list[Problem]:
+    """Wrongly typed properties that japus-data reads: with any, the resource is not read.
+
+    The profile reports most of them too; these say what japus-data needs, and guarantee
+    that a resource it goes on to read has the shape its checks rely on.
+    """
+    if not isinstance(resource, dict):
+        return [_shape(where, f"a resource must be an object, not {shown(resource)}")]
+    found: list[Problem] = []
+    name = resource.get("name")
+    if not isinstance(name, str) or not name:
+        found.append(_shape(f"{where}/name", f"must be a non-empty string, not {shown(name)}"))
+    dialect = resource.get("dialect", {})
+    if not isinstance(dialect, dict):
+        found.append(_shape(f"{where}/dialect", "must be an object"))
+    else:
+        found.extend(_typed(f"{where}/dialect", dialect, DIALECT_TYPES))
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return found  # reported by resource_problems: give the table schema inline
+    at = f"{where}/schema"
+    found.extend(_typed(at, schema, {"missingValues": FIELD_TYPES["missingValues"]}))
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        found.append(_shape(f"{at}/fields", f"must be a list of fields, not {shown(fields)}"))
+        fields = []
+    for k, f in enumerate(fields):
+        if not isinstance(f, dict):
+            found.append(_shape(f"{at}/fields/{k}", f"a field must be an object, not {shown(f)}"))
+            continue
+        if "name" not in f:
+            found.append(_shape(f"{at}/fields/{k}/name", "a field needs a name"))
+        found.extend(_typed(f"{at}/fields/{k}", f, FIELD_TYPES))
+        constraints = f.get("constraints")
+        if isinstance(constraints, dict):
+            found.extend(_typed(f"{at}/fields/{k}/constraints", constraints, CONSTRAINT_TYPES))
+    if "primaryKey" in schema and not _is_names(schema["primaryKey"]):
+        found.append(_shape(f"{at}/primaryKey", "must be a field name or a list of them"))
+    unique = schema.get("uniqueKeys", [])
+    if not isinstance(unique, list) or not all(_is_names(u) for u in unique):
+        found.append(_shape(f"{at}/uniqueKeys", "must be a list of lists of field names"))
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list):
+        found.append(_shape(f"{at}/foreignKeys", "must be a list of foreign keys"))
+        fks = []
+    for i, fk in enumerate(fks):
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        if (
+            not isinstance(fk, dict)
+            or not _is_names(fk.get("fields"))
+            or not isinstance(ref, dict)
+            or not _is_names(ref.get("fields"))
+            or not isinstance(ref.get("resource", ""), str)
+        ):
+            message = "must be {fields, reference: {resource, fields}} with field names"
+            found.append(_shape(f"{at}/foreignKeys/{i}", message))
+    return found
+
+
 def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     """What the profile allows but japus-data cannot check, or does not allow in a package."""
     resources = raw.get("resources")
@@ -100,6 +266,8 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
+        shape = shape_problems(where, resource)
+        yield from shape
         if not isinstance(resource, dict):
             continue
         if names.count(resource.get("name")) > 1:
@@ -116,7 +284,8 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
         if not isinstance(schema, dict):
             yield _problem(f"{where}/schema", "give the table schema inline", "resource")
             continue
-        yield from _schema_problems(f"{where}/schema", schema, names)
+        if not shape:  # the checks below rely on the shape
+            yield from _schema_problems(f"{where}/schema", schema, names)
         dialect = resource.get("dialect", {})
         if isinstance(dialect, dict) and dialect.get("header") is False:
             yield _problem(f"{where}/dialect/header", "tables must have a header row", "resource")

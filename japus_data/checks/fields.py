@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..fieldspec import ALLOW_FORMULA, FORMULA_PREFIXES, FieldSpec, values_of
 from .problem import Problem, shown
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-ALLOW_FORMULA = "allowFormulaPrefix"
-FORMULA_CHARS = ("=", "+", "-", "@")
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
 FULL_WIDTH = r".*[０-９，．－＋].*"
@@ -47,55 +44,6 @@ SIMPLE_FORMATS = {
     ("string", "binary"): r"[A-Za-z0-9+/]*={0,2}",
 }
 MAX_DIGITS = 18  # beyond int64
-
-
-@dataclass
-class FieldSpec:
-    """What the descriptor declares about one field, with the Table Schema defaults."""
-
-    name: str
-    type: str
-    format: str
-    constraints: dict[str, Any]
-    categories: list[Any] | None
-    missing: list[str]
-    true_values: list[str]
-    false_values: list[str]
-    allow_formula: bool
-    bare_number: bool
-    group_char: str | None
-    decimal_char: str
-    required: bool = False
-
-
-def _values(items: Any) -> list[str]:
-    """Values of a list that may hold plain values or labelled ``{"value", "label"}`` objects."""
-    if not isinstance(items, list):
-        return []
-    return [str(i.get("value")) if isinstance(i, dict) else str(i) for i in items]
-
-
-def field_spec(raw: dict[str, Any], schema: dict[str, Any], in_primary_key: bool) -> FieldSpec:
-    constraints = raw.get("constraints") or {}
-    categories = raw.get("categories")
-    missing = raw.get("missingValues", schema.get("missingValues", [""]))
-    return FieldSpec(
-        name=str(raw.get("name")),
-        type=str(raw.get("type", "any")),
-        format=str(raw.get("format", "default")),
-        constraints=constraints if isinstance(constraints, dict) else {},
-        categories=None
-        if categories is None
-        else [c.get("value") if isinstance(c, dict) else c for c in categories],
-        missing=_values(missing),
-        true_values=_values(raw.get("trueValues", TRUE_VALUES)),
-        false_values=_values(raw.get("falseValues", FALSE_VALUES)),
-        allow_formula=raw.get(ALLOW_FORMULA) is True,
-        bare_number=raw.get("bareNumber", True) is not False,
-        group_char=raw.get("groupChar"),
-        decimal_char=str(raw.get("decimalChar", ".")),
-        required=bool(constraints.get("required", False)) or in_primary_key,
-    )
 
 
 @dataclass
@@ -154,8 +102,10 @@ def check_column(
     _constraints(spec, stripped, typed, ok, flag)
 
     if spec.type == "string" and not spec.allow_formula:
-        declared = set(_values(spec.categories or [])) | set(_values(spec.constraints.get("enum")))
-        formula = present & stripped.str[:1].isin(FORMULA_CHARS).to_numpy()
+        declared = set(values_of(spec.categories or [])) | set(
+            values_of(spec.constraints.get("enum"))
+        )
+        formula = present & stripped.str[:1].isin(FORMULA_PREFIXES).to_numpy()
         formula = formula & ~u.isin(declared).to_numpy()
         flag(
             formula,
@@ -178,6 +128,15 @@ def check_column(
     if not ok.all():
         result = result.where(ok[codes])
     return Checked(problems, result, missing, ok)
+
+
+def parse_values(
+    spec: FieldSpec, u: pd.Series, present: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.bool_], pd.Series]:
+    """Which of the distinct texts ``u`` are of the field's type, and their typed values:
+    the validator's own reading, for the loader (``japus_data.read.parse_csv``)."""
+    ok, typed = _parse(spec, u, present, lambda bad, check, say: None)
+    return ok & present, typed
 
 
 Flag = Callable[["pd.Series | npt.NDArray[np.bool_]", str, Callable[[str], str]], None]

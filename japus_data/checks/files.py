@@ -35,7 +35,6 @@ class Layout:
     rows: npt.NDArray[np.int64]  # row number of each data record, header = 1
     cells: npt.NDArray[np.int64]  # cells in each data record
     blank: npt.NDArray[np.bool_]  # the record is an empty line
-    consistent: bool  # quotes balanced: the row numbers can be trusted
     newlines_in_values: bool  # a quoted cell holds a line break
     longest: int  # bytes in the longest record
 
@@ -141,7 +140,6 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     delimiter, quote = dialect(table)
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == ord(quote))
-    consistent = len(quotes) % 2 == 0
     all_newlines = np.flatnonzero(arr == 10)
     newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
     delims = np.flatnonzero(arr == ord(delimiter))
@@ -156,7 +154,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
 
-    if not consistent:
+    if len(quotes) % 2:  # a quote never closed
         row = int(np.searchsorted(newlines, quotes[-1]) + 1)
         problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
     terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
@@ -201,7 +199,6 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
             rows=numbers[data_rows],
             cells=cells[data_rows],
             blank=blank[data_rows],
-            consistent=consistent,
             newlines_in_values=len(newlines) < len(all_newlines),
             longest=int((ends - starts).max()) if len(starts) else 0,
         ),

@@ -100,10 +100,10 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
             continue
         label = ",".join(local)
         target = tables.get(fk.resource)
-        unread = ""
-        if target is None:  # as frictionless does: an unreadable table has no rows
-            unread = f" ({fk.resource} could not be read)"
-        elif not set(remote) <= target.columns.keys():
+        if target is None:
+            yield from _unreadable_target(table, rows, local, fk.resource)
+            continue
+        if not set(remote) <= target.columns.keys():
             continue
         columns = [rows.columns[name] for name in local]
         given = np.ones(len(rows.rows), dtype=bool)
@@ -111,22 +111,36 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
             given &= ~column.null()
         if len(local) == 1:
             (column,) = columns
-            wanted: set[Any] = set()
-            if target is not None:
-                other = target.columns[remote[0]]
-                used = np.bincount(other.codes, minlength=len(other.uniques)) > 0
-                wanted = set(other.uniques[used & ~other.missing])
+            other = target.columns[remote[0]]
+            used = np.bincount(other.codes, minlength=len(other.uniques)) > 0
+            wanted: set[Any] = set(other.uniques[used & ~other.missing])
             known = column.uniques.isin(wanted).to_numpy()
             bad = np.flatnonzero(given & ~known[column.codes])
         else:
             keys = pd.MultiIndex.from_arrays([c.text()[given] for c in columns])
-            if target is None:
-                found = np.zeros(len(keys), dtype=bool)
-            else:
-                others = [target.columns[name].text() for name in remote]
-                found = keys.isin(pd.MultiIndex.from_arrays(others))
+            others = [target.columns[name].text() for name in remote]
+            found = keys.isin(pd.MultiIndex.from_arrays(others))
             bad = np.flatnonzero(given)[~found]
         for position in bad:
             values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
-            message = f"{values} is not a {'/'.join(remote)} of {fk.resource}{unread}"
+            message = f"{values} is not a {'/'.join(remote)} of {fk.resource}"
             yield Problem(table.path, int(rows.rows[position]), label, message, "foreign-key")
+
+
+def _unreadable_target(
+    table: Table, rows: Rows, local: list[str], resource: str
+) -> Iterator[Problem]:
+    """One problem for a foreign key into a table that could not be read, not one per row:
+    the table's own problems say why; a bad byte there must not flood the report."""
+    import numpy as np
+
+    given = np.ones(len(rows.rows), dtype=bool)
+    for name in local:
+        given &= ~rows.columns[name].null()
+    count = int(given.sum())
+    if count:
+        message = (
+            f"{count} rows refer to {resource}, which could not be read: "
+            "these references cannot be checked until it is fixed"
+        )
+        yield Problem(table.path, None, ",".join(local), message, "foreign-key")

@@ -35,6 +35,8 @@ class Problem:
 
 @dataclass
 class Report:
+    """Every problem found in one package, the rows read per table, and their summary."""
+
     root: Path
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
@@ -45,6 +47,11 @@ class Report:
 
     @property
     def summary(self) -> str:
+        """The report's last line, the one place it is worded (the CLI and exports print it).
+
+        ``valid: <descriptor>: N tables, M rows`` when there is no problem, else
+        ``invalid: N errors in M files (K kinds of check failed)``.
+        """
         if self.valid:
             total = sum(self.rows.values())
             return f"valid: {self.root / DESCRIPTOR}: {len(self.rows)} tables, {total} rows"

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Table
+from ..fieldspec import field_specs
 from ..read import pandas_dtypes
-from .fields import check_column, field_spec
+from .fields import check_column
 from .files import Layout, dialect
 from .problem import Problem
 
@@ -123,14 +124,11 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     keep = np.flatnonzero(~blank)
     rows = rows[keep]
 
-    schema = table.raw.get("schema") or {}
-    in_key = set(table.primary_key)
     dtypes = pandas_dtypes(table)
     columns: dict[str, Column] = {}
     typed: dict[str, pd.Series] = {}
     index = pd.Index(rows - 2)
-    for k, raw in enumerate(schema.get("fields") or []):
-        spec = field_spec(raw, schema, raw.get("name") in in_key)
+    for k, spec in enumerate(field_specs(table)):
         cells = arrow.column(k).combine_chunks()
         if len(keep) < len(cells):
             cells = cells.take(keep)

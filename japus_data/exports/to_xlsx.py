@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..fieldspec import FORMULA_PREFIXES
 from ._common import Bundle, dumps, python_rows
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 REQUIRES = ("openpyxl",)
 FILENAME = "japus-data.xlsx"
 README = "README"
-FORMULA_START = ("=", "+", "-", "@")
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 
@@ -34,7 +34,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
         cell.value = value
         cell.data_type = "s"  # openpyxl would take a leading '=' as a formula
         cell.number_format = TEXT_FORMAT
-        if value.startswith(FORMULA_START):
+        if value.startswith(FORMULA_PREFIXES):
             cell.quotePrefix = True
     elif isinstance(value, date) and not isinstance(value, datetime):
         cell.value = value
