@@ -389,16 +389,9 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
         ]
         text += "。" + "。".join(e for e in extra if e)
     else:
-        publisher = str(source.get("publisher") or row.get("publisher_en", ""))
-        text = f"{publisher}. *{title_en}*"
-        if title_ja and title_ja != title_en:
-            text += f" ({title_ja})"
-        period = str(source.get("reference_period") or row.get("reference_period_en", ""))
-        extra = [
-            f"{t['published']} {published}" if published else "",
-            f"{t['period']}: {period}" if period else "",
-        ]
-        text += ". " + ". ".join(e for e in extra if e)
+        # The full English citation is kept on the descriptor's source entry (built from
+        # sources.csv by japus_data.citation, and tested to match it): one wording everywhere.
+        text = str(source.get("citation") or title_en)
     text = text.rstrip(". 。")
     text += "." if lang == "en" else "。"
     if sid and row and "sources" in site.rows:
