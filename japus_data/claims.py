@@ -1,9 +1,9 @@
 """The computations behind the briefing's narrative claims.
 
 Each claim row names one of these checks. A check recomputes the claimed figure from the
-tables, using only the rows that the briefing's own exchange table shows: rows whose source
-is cited by the briefing and whose reference period is the one that source is cited for.
-Later survey years added to ``student_exchange`` therefore leave the 2025 claims untouched.
+tables, using only the rows that the briefing's own exchange table shows: the rows read from
+the briefing. Series figures from other documents and later years added to
+``student_exchange`` therefore leave the 2025 claims untouched.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ PARTNER = "US"
 
 
 def briefing_exchange_table(tables: Tables) -> pd.DataFrame:
-    """The rows of ``student_exchange`` that make up the briefing's table."""
-    sources = tables["sources"]
-    cited = sources[sources["cited_in_source_id"] == BRIEFING]
-    cited_periods = set(zip(cited["source_id"], cited["reference_period_as_stated"], strict=True))
+    """The rows of ``student_exchange`` that make up the briefing's table: those read from
+    the briefing itself (``source_id`` is the briefing). Rows of the same series read from
+    other documents, or for other years, leave the claims untouched."""
     exchange = tables["student_exchange"]
-    keys = zip(exchange["source_id"], exchange["period_as_stated"], strict=True)
-    mask = [key in cited_periods for key in keys]
-    return exchange[mask]
+    return exchange[exchange["source_id"] == BRIEFING]
 
 
 def _students(tables: Tables, direction: str, measures: list[str]) -> pd.Series:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         ProgramMilestones,
         ProgramParticipants,
         Programs,
+        Series,
         Sources,
         StudentExchange,
     )
@@ -52,6 +53,7 @@ __all__ = [
     "load_program_milestones",
     "load_program_participants",
     "load_programs",
+    "load_series",
     "load_sources",
     "load_student_exchange",
 ]
@@ -77,6 +79,8 @@ def load_sources(root: str | Path | None = None) -> DataFrame[Sources]:
         footnote_marker: The footnote marker by which the briefing cites this source.
         cited_in_source_id: The document that cites this source (see its table).
         date_published: Date of publication, where stated.
+        url: Web address of the document as read (http or https).
+        terms_en: The publisher's terms of use or licence for the document, as read on its site, and the attribution it asks for (English).
         locator: Where the source is cited or what part of it is used.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
@@ -104,6 +108,7 @@ def load_countries(root: str | Path | None = None) -> DataFrame[Countries]:
         table_column: Position of the country's column in the exchange table (1 = first); empty for Japan.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -131,6 +136,7 @@ def load_organizations(root: str | Path | None = None) -> DataFrame[Organization
         parent_organization_id: The organization this one belongs to, where its name in the briefing says so (see its table).
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -156,6 +162,7 @@ def load_programs(root: str | Path | None = None) -> DataFrame[Programs]:
         kind: Kind of program.
         parent_program_id: The program this one is part of (see its table).
         operator_organization_id: The organization that runs the program, where the briefing names it (see its table).
+        partner_operator_organization_id: For a bilateral program, the body that operates it on the other country's side (see organizations).
         funding_amount: Size of the fund, where stated, in funding_currency.
         funding_currency: ISO 4217 code of funding_amount.
         funding_source_ja: Where the money comes from, in Japanese.
@@ -164,6 +171,7 @@ def load_programs(root: str | Path | None = None) -> DataFrame[Programs]:
         target_en: Who the program is for, in English.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -194,6 +202,7 @@ def load_program_milestones(root: str | Path | None = None) -> DataFrame[Program
         meeting_id: The meeting at which it happened (see its table).
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -221,8 +230,10 @@ def load_program_participants(root: str | Path | None = None) -> DataFrame[Progr
         field: Field of study the count covers.
         partner_country_code: Destination (outbound) or origin (inbound), where stated; empty means all countries or not stated (see note). ISO 3166-1 alpha-2 code.
         participants: Number of people. Unit: persons.
+        subset_of_record_id: The record whose participants include this record's (うち, of which), so that a sum does not count them twice (see record_id).
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -232,13 +243,43 @@ def load_program_participants(root: str | Path | None = None) -> DataFrame[Progr
     return cast("DataFrame[ProgramParticipants]", read_table("program_participants", root))
 
 
-def load_student_exchange(root: str | Path | None = None) -> DataFrame[StudentExchange]:
-    """Student exchange (留学生交流): The 24 figures of the briefing's exchange table: international students from each partner country in Japan (with the government-sponsored subset) and Japanese students sent to it, by measure and reference period.
+def load_series(root: str | Path | None = None) -> DataFrame[Series]:
+    """Statistical series (統計系列): The published statistical series that the student_exchange figures belong to: who publishes each, what it counts, its reference period, and the definitional breaks between series that are not comparable.
 
-    Reads ``resources/student_exchange.csv``, one row per (country_code, direction, measure, period_start), in file order.
+    Reads ``resources/series.csv``, one row per (series_id), in file order.
     ``root`` loads another copy of the package instead of the installed one.
 
     Columns:
+        series_id: Identifier of the series.
+        name_ja: Name of the series in Japanese, as its publisher names it where it does.
+        name_en: Name of the series in English; the publisher's own English name where it has one.
+        publisher_organization_id: The body that publishes the series (see organizations).
+        direction: Direction of the flow the series counts.
+        period_type: Kind of reference period of the series' figures.
+        counts_en: What the series counts, as its publisher defines it (English).
+        counts_ja: What the series counts, as its publisher defines it (Japanese).
+        preceded_by_series_id: The series this one continues across a definitional break; the two are not comparable (see series).
+        break_en: How this series' definition differs from the one it follows (English).
+        source_id: The document the definition was read from (see sources).
+        locator: Where in that document the definition stands.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
+        note: Caveats: what the series does not count, how it differs from others (English).
+    """
+    from typing import cast
+
+    from .read import read_table
+
+    return cast("DataFrame[Series]", read_table("series", root))
+
+
+def load_student_exchange(root: str | Path | None = None) -> DataFrame[StudentExchange]:
+    """Student exchange (留学生交流): Students exchanged between Japan and its G7 partners, one observation per row: a figure of a published series (JASSO, IIE Open Doors, MEXT's compilation of OECD/UNESCO/IIE statistics) for one country, direction, measure and reference period, with the document it was read from and how well it is attested. The briefing's exchange table is the 24 rows whose source_id is mext-2025-12-18.
+
+    Reads ``resources/student_exchange.csv``, one row per (series_id, country_code, direction, measure, period_start), in file order.
+    ``root`` loads another copy of the package instead of the installed one.
+
+    Columns:
+        series_id: The published statistical series the figure belongs to (see series).
         country_code: Partner country. ISO 3166-1 alpha-2 code.
         direction: Direction of the flow.
         measure: What is counted.
@@ -247,10 +288,13 @@ def load_student_exchange(root: str | Path | None = None) -> DataFrame[StudentEx
         period_type: Kind of reference period.
         period_start: First day of the reference period (ISO 8601).
         period_end: Last day of the reference period (ISO 8601); equal to period_start for a point in time.
-        period_as_stated: The reference period exactly as the briefing's footnote states it.
-        source_id: The survey or publication the figure comes from, as the briefing's footnote cites it (see sources).
-        footnote_marker: Footnote marker as printed beside the figure or its row.
-        locator: Where in the briefing the figure stands.
+        period_as_stated: The reference period exactly as the document the figure was read from states it.
+        source_id: The document the figure was read from (see sources).
+        locator: Where in that document the figure stands (page, table, row and column).
+        cited_source_id: The publication the source document names as the figure's origin (the briefing's footnotes ¹–⁴), if it names one (see sources).
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
+        corroborating_source_id: A second document in which the same figure was read (required when attestation is two_independent_sources; see sources).
+        corroborating_locator: Where in the corroborating document the figure stands.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -284,6 +328,7 @@ def load_meetings(root: str | Path | None = None) -> DataFrame[Meetings]:
         outcome_en: What was confirmed or agreed, in English.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -310,6 +355,7 @@ def load_meeting_participants(root: str | Path | None = None) -> DataFrame[Meeti
         country_code: Country the participant represented. ISO 3166-1 alpha-2 code.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -339,6 +385,7 @@ def load_agreements(root: str | Path | None = None) -> DataFrame[Agreements]:
         subject_en: Subject, in English.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -360,6 +407,7 @@ def load_agreement_parties(root: str | Path | None = None) -> DataFrame[Agreemen
         role: Signatory where the briefing says the body signed; party otherwise.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -386,6 +434,7 @@ def load_agreement_provisions(root: str | Path | None = None) -> DataFrame[Agree
         unit: Unit of quantity.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -409,6 +458,7 @@ def load_cooperation_areas(root: str | Path | None = None) -> DataFrame[Cooperat
         agreement_id: The agreement that lists the area (see its table).
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -437,10 +487,13 @@ def load_cooperation_activities(root: str | Path | None = None) -> DataFrame[Coo
         place_en: Place, in English.
         quantity: A count the item states, in unit.
         unit: Unit of quantity.
+        quantity_as_of: The date the quantity refers to, where it is a count at one date rather than over the activity's period (ISO 8601).
         agreement_id: The agreement the item concerns (see its table).
         program_id: The program the item runs under (see its table).
+        partner_program_id: The partner country's program the activity is conducted with (see programs).
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -459,8 +512,10 @@ def load_activity_areas(root: str | Path | None = None) -> DataFrame[ActivityAre
     Columns:
         activity_id: The activity (see its table).
         area_id: The cooperation area (see its table).
+        basis: Why the activity is linked to the area: the item itself is about the area, or it is only listed under a heading shared with the area. Count by area over basis = item to avoid crediting an area with what only shares its heading.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
     """
     from typing import cast
 
@@ -481,6 +536,7 @@ def load_activity_organizations(root: str | Path | None = None) -> DataFrame[Act
         role: Role of the organization in the activity.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
     """
     from typing import cast
 
@@ -508,6 +564,7 @@ def load_claims(root: str | Path | None = None) -> DataFrame[Claims]:
         computation_en: The computation in words.
         source_id: The document this row is taken from (see sources).
         locator: Where in the source the row stands: section, table cell and line of the extracted text.
+        attestation: How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.
         note: Caveats and how an ambiguity in the source was recorded (English).
     """
     from typing import cast
@@ -547,6 +604,7 @@ LOADERS: dict[str, Callable[..., Any]] = {
     "programs": load_programs,
     "program_milestones": load_program_milestones,
     "program_participants": load_program_participants,
+    "series": load_series,
     "student_exchange": load_student_exchange,
     "meetings": load_meetings,
     "meeting_participants": load_meeting_participants,

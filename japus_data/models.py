@@ -26,6 +26,7 @@ __all__ = [
     "ProgramMilestones",
     "ProgramParticipants",
     "Programs",
+    "Series",
     "Sources",
     "StudentExchange",
 ]
@@ -34,20 +35,22 @@ __all__ = [
 class Sources(pa.DataFrameModel):
     """Sources: Every document the data cites: the MEXT briefing, the surveys and publications its exchange table cites, and the standards that give the codes."""
 
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="Identifier of the source: lowercase letters, digits and hyphens.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["briefing", "statistical_survey", "statistical_publication", "standard"], dtype_kwargs={"categories": ["briefing", "statistical_survey", "statistical_publication", "standard"], "ordered": False}, title="Kind", description="What kind of document it is.")
-    publisher_ja: Series[str] = pa.Field(nullable=False, title="Publisher ja", description="Publisher, in Japanese.")
-    publisher_en: Series[str] = pa.Field(nullable=False, title="Publisher en", description="Publisher, in English.")
-    publisher_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Publisher organization id", description="The publishing organization, where the briefing names it (see its table).")
-    title_ja: Series[str] = pa.Field(nullable=True, title="Title ja", description="Title in Japanese, as the briefing gives it (corrected for OCR slips, see corrections).")
-    title_en: Series[str] = pa.Field(nullable=False, title="Title en", description="Title in English.")
-    title_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Title en basis", description="Whether the English title is the publisher's own or a rendering by this package.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="Identifier of the source: lowercase letters, digits and hyphens.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["briefing", "statistical_survey", "statistical_publication", "standard", "press_release", "web_page", "data_copy"], dtype_kwargs={"categories": ["briefing", "statistical_survey", "statistical_publication", "standard", "press_release", "web_page", "data_copy"], "ordered": False}, title="Kind of document", description="What kind of document it is.")
+    publisher_ja: Series[str] = pa.Field(nullable=False, title="Publisher (Japanese)", description="Publisher, in Japanese.")
+    publisher_en: Series[str] = pa.Field(nullable=False, title="Publisher (English)", description="Publisher, in English.")
+    publisher_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Publishing organization", description="The publishing organization, where the briefing names it (see its table).")
+    title_ja: Series[str] = pa.Field(nullable=True, title="Title (Japanese)", description="Title in Japanese, as the briefing gives it (corrected for OCR slips, see corrections).")
+    title_en: Series[str] = pa.Field(nullable=False, title="Title (English)", description="Title in English.")
+    title_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Basis of the English title", description="Whether the English title is the publisher's own or a rendering by this package.")
     reference_period_as_stated: Series[str] = pa.Field(nullable=True, title="Reference period as stated", description="The reference period exactly as the briefing states it.")
-    reference_period_en: Series[str] = pa.Field(nullable=True, title="Reference period en", description="The reference period, in English.")
+    reference_period_en: Series[str] = pa.Field(nullable=True, title="Reference period (English)", description="The reference period, in English.")
     footnote_marker: Series[str] = pa.Field(nullable=True, str_matches="^\\*[0-9]+$", title="Footnote marker", description="The footnote marker by which the briefing cites this source.")
-    cited_in_source_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Cited in source id", description="The document that cites this source (see its table).")
+    cited_in_source_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Cited in", description="The document that cites this source (see its table).")
     date_published: Series[pa.DateTime] = pa.Field(nullable=True, title="Date published", description="Date of publication, where stated.")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where the source is cited or what part of it is used.")
+    url: Series[str] = pa.Field(nullable=True, str_matches="^https?://[^\\s]+$", title="Address", description="Web address of the document as read (http or https).")
+    terms_en: Series[str] = pa.Field(nullable=True, title="Terms of use", description="The publisher's terms of use or licence for the document, as read on its site, and the attribution it asks for (English).")
+    locator: Series[str] = pa.Field(nullable=False, title="Part cited or used", description="Where the source is cited or what part of it is used.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -62,16 +65,17 @@ class Sources(pa.DataFrameModel):
 class Countries(pa.DataFrameModel):
     """Countries: Japan and the partner countries of the briefing's exchange table, with ISO 3166-1 codes and G7 membership."""
 
-    country_code: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[A-Z]{2}$", title="Country code", description="ISO 3166-1 alpha-2 code.")
-    iso_alpha3: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[A-Z]{3}$", title="Iso alpha3", description="ISO 3166-1 alpha-3 code.")
-    iso_numeric: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[0-9]{3}$", title="Iso numeric", description="ISO 3166-1 numeric code, kept as text so that leading zeros survive.")
-    name_ja: Series[str] = pa.Field(nullable=False, title="Name ja", description="Name in Japanese, as the briefing writes it.")
-    name_en: Series[str] = pa.Field(nullable=False, title="Name en", description="English short name per ISO 3166-1.")
-    is_partner: Series[pd.BooleanDtype] = pa.Field(nullable=False, title="Is partner", description="True for the six partner countries of the exchange table; false for Japan.")
+    country_code: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[A-Z]{2}$", title="ISO 3166-1 alpha-2 code", description="ISO 3166-1 alpha-2 code.")
+    iso_alpha3: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[A-Z]{3}$", title="ISO 3166-1 alpha-3 code", description="ISO 3166-1 alpha-3 code.")
+    iso_numeric: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[0-9]{3}$", title="ISO 3166-1 numeric code", description="ISO 3166-1 numeric code, kept as text so that leading zeros survive.")
+    name_ja: Series[str] = pa.Field(nullable=False, title="Name (Japanese)", description="Name in Japanese, as the briefing writes it.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (English)", description="English short name per ISO 3166-1.")
+    is_partner: Series[pd.BooleanDtype] = pa.Field(nullable=False, title="Partner country", description="True for the six partner countries of the exchange table; false for Japan.")
     g7_member: Series[pd.BooleanDtype] = pa.Field(nullable=False, title="G7 member", description="Member of the G7, as the briefing's comparison with the other G7 countries implies.")
-    table_column: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title="Table column", description="Position of the country's column in the exchange table (1 = first); empty for Japan.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    table_column: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, title="Column in the exchange table", description="Position of the country's column in the exchange table (1 = first); empty for Japan.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -86,17 +90,18 @@ class Countries(pa.DataFrameModel):
 class Organizations(pa.DataFrameModel):
     """Organizations: Every body the briefing names: ministries, agencies, laboratories, companies, international organizations and projects."""
 
-    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization id", description="Identifier of the organization: lowercase letters, digits and hyphens.")
-    name_ja: Series[str] = pa.Field(nullable=False, title="Name ja", description="Official name in Japanese.")
-    name_en: Series[str] = pa.Field(nullable=False, title="Name en", description="Name in English.")
-    name_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Name en basis", description="Whether the English name is the organization's own or a rendering.")
+    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization", description="Identifier of the organization: lowercase letters, digits and hyphens.")
+    name_ja: Series[str] = pa.Field(nullable=False, title="Name (Japanese)", description="Official name in Japanese.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (English)", description="Name in English.")
+    name_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Basis of the English name", description="Whether the English name is the organization's own or a rendering.")
     acronym: Series[str] = pa.Field(nullable=True, title="Acronym", description="Acronym, where there is one.")
-    name_in_source: Series[str] = pa.Field(nullable=False, title="Name in source", description="The name exactly as the briefing writes it (OCR slips corrected, see corrections).")
-    country_code: Series[str] = pa.Field(nullable=True, str_matches="^[A-Z]{2}$", title="Country code", description="Country of the organization; empty for international bodies and projects. ISO 3166-1 alpha-2 code.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["government_ministry", "government_office", "government_agency", "research_institute", "company", "nonprofit", "international_organization", "international_project"], dtype_kwargs={"categories": ["government_ministry", "government_office", "government_agency", "research_institute", "company", "nonprofit", "international_organization", "international_project"], "ordered": False}, title="Kind", description="Kind of organization.")
-    parent_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Parent organization id", description="The organization this one belongs to, where its name in the briefing says so (see its table).")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    name_in_source: Series[str] = pa.Field(nullable=False, title="Name as written in the source", description="The name exactly as the briefing writes it (OCR slips corrected, see corrections).")
+    country_code: Series[str] = pa.Field(nullable=True, str_matches="^[A-Z]{2}$", title="Country", description="Country of the organization; empty for international bodies and projects. ISO 3166-1 alpha-2 code.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["government_ministry", "government_office", "government_agency", "research_institute", "company", "nonprofit", "international_organization", "international_project"], dtype_kwargs={"categories": ["government_ministry", "government_office", "government_agency", "research_institute", "company", "nonprofit", "international_organization", "international_project"], "ordered": False}, title="Kind of organization", description="Kind of organization.")
+    parent_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Parent organization", description="The organization this one belongs to, where its name in the briefing says so (see its table).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -111,23 +116,25 @@ class Organizations(pa.DataFrameModel):
 class Programs(pa.DataFrameModel):
     """Programs: Scholarship, exchange and research programs the briefing names, with their operators and funding."""
 
-    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program id", description="Identifier of the program: lowercase letters, digits and hyphens.")
-    name_ja: Series[str] = pa.Field(nullable=False, title="Name ja", description="Name in Japanese.")
-    name_en: Series[str] = pa.Field(nullable=False, title="Name en", description="Name in English.")
-    name_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Name en basis", description="Whether the English name is the operator's own or a rendering.")
+    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program", description="Identifier of the program: lowercase letters, digits and hyphens.")
+    name_ja: Series[str] = pa.Field(nullable=False, title="Name (Japanese)", description="Name in Japanese.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (English)", description="Name in English.")
+    name_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Basis of the English name", description="Whether the English name is the operator's own or a rendering.")
     acronym: Series[str] = pa.Field(nullable=True, title="Acronym", description="Acronym, where there is one.")
-    name_in_source: Series[str] = pa.Field(nullable=False, title="Name in source", description="The name exactly as the briefing writes it.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["scholarship_program", "scholarship_slot", "exchange_fund", "research_funding_program", "cooperative_research_program"], dtype_kwargs={"categories": ["scholarship_program", "scholarship_slot", "exchange_fund", "research_funding_program", "cooperative_research_program"], "ordered": False}, title="Kind", description="Kind of program.")
-    parent_program_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Parent program id", description="The program this one is part of (see its table).")
-    operator_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Operator organization id", description="The organization that runs the program, where the briefing names it (see its table).")
+    name_in_source: Series[str] = pa.Field(nullable=False, title="Name as written in the source", description="The name exactly as the briefing writes it.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["scholarship_program", "scholarship_slot", "exchange_fund", "research_funding_program", "cooperative_research_program"], dtype_kwargs={"categories": ["scholarship_program", "scholarship_slot", "exchange_fund", "research_funding_program", "cooperative_research_program"], "ordered": False}, title="Kind of program", description="Kind of program.")
+    parent_program_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Parent program", description="The program this one is part of (see its table).")
+    operator_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Operating organization", description="The organization that runs the program, where the briefing names it (see its table).")
+    partner_operator_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Partner-country operator", description="For a bilateral program, the body that operates it on the other country's side (see organizations).")
     funding_amount: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Funding amount", description="Size of the fund, where stated, in funding_currency.")
     funding_currency: Series[str] = pa.Field(nullable=True, str_matches="^[A-Z]{3}$", title="Funding currency", description="ISO 4217 code of funding_amount.")
-    funding_source_ja: Series[str] = pa.Field(nullable=True, title="Funding source ja", description="Where the money comes from, in Japanese.")
-    funding_source_en: Series[str] = pa.Field(nullable=True, title="Funding source en", description="Where the money comes from, in English.")
-    target_ja: Series[str] = pa.Field(nullable=True, title="Target ja", description="Who the program is for, in Japanese.")
-    target_en: Series[str] = pa.Field(nullable=True, title="Target en", description="Who the program is for, in English.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    funding_source_ja: Series[str] = pa.Field(nullable=True, title="Funding source (Japanese)", description="Where the money comes from, in Japanese.")
+    funding_source_en: Series[str] = pa.Field(nullable=True, title="Funding source (English)", description="Where the money comes from, in English.")
+    target_ja: Series[str] = pa.Field(nullable=True, title="Target group (Japanese)", description="Who the program is for, in Japanese.")
+    target_en: Series[str] = pa.Field(nullable=True, title="Target group (English)", description="Who the program is for, in English.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -142,20 +149,21 @@ class Programs(pa.DataFrameModel):
 class ProgramMilestones(pa.DataFrameModel):
     """Program milestones: Dated events in the life of a program: created, resumed, changed, launched."""
 
-    milestone_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Milestone id", description="Identifier of the milestone: lowercase letters, digits and hyphens.")
-    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program id", description="The program (see its table).")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["established", "resumed", "policy_change", "launched"], dtype_kwargs={"categories": ["established", "resumed", "policy_change", "launched"], "ordered": False}, title="Kind", description="What happened.")
-    period_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Period start", description="First day of the period of the milestone (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
-    period_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Period end", description="Last day of the period of the milestone (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
-    period_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range"], "ordered": False}, title="Period precision", description="What the source states of the period of the milestone: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
+    milestone_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Milestone", description="Identifier of the milestone: lowercase letters, digits and hyphens.")
+    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program", description="The program (see its table).")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["established", "resumed", "policy_change", "launched"], dtype_kwargs={"categories": ["established", "resumed", "policy_change", "launched"], "ordered": False}, title="Kind of milestone", description="What happened.")
+    period_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Start of period", description="First day of the period of the milestone (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
+    period_end: Series[pa.DateTime] = pa.Field(nullable=True, title="End of period", description="Last day of the period of the milestone (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
+    period_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], "ordered": False}, title="Precision of the period", description="What the source states of the period of the milestone: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
     period_as_stated: Series[str] = pa.Field(nullable=True, title="Period as stated", description="The period of the milestone exactly as the source states it (Japanese).")
-    description_ja: Series[str] = pa.Field(nullable=False, title="Description ja", description="The milestone in the briefing's words.")
-    description_en: Series[str] = pa.Field(nullable=False, title="Description en", description="The milestone in English.")
+    description_ja: Series[str] = pa.Field(nullable=False, title="Description (Japanese)", description="The milestone in the briefing's words.")
+    description_en: Series[str] = pa.Field(nullable=False, title="Description (English)", description="The milestone in English.")
     quantity: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Quantity", description="A figure the milestone states, in unit.")
     unit: Series[str] = pa.Field(nullable=True, title="Unit", description="Unit of quantity.")
-    meeting_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting id", description="The meeting at which it happened (see its table).")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    meeting_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting", description="The meeting at which it happened (see its table).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -170,19 +178,21 @@ class ProgramMilestones(pa.DataFrameModel):
 class ProgramParticipants(pa.DataFrameModel):
     """Program participants: Numbers of people selected, sent or received by each program, by period, direction, field and partner country."""
 
-    record_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Record id", description="Identifier of the count: lowercase letters, digits and hyphens.")
-    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program id", description="The program (see its table).")
-    period_start: Series[pa.DateTime] = pa.Field(nullable=False, title="Period start", description="First day of the period of the count (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
-    period_end: Series[pa.DateTime] = pa.Field(nullable=False, title="Period end", description="Last day of the period of the count (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
-    period_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["day", "month", "japanese_fiscal_year", "year_range"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range"], "ordered": False}, title="Period precision", description="What the source states of the period of the count: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
+    record_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Record", description="Identifier of the count: lowercase letters, digits and hyphens.")
+    program_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program", description="The program (see its table).")
+    period_start: Series[pa.DateTime] = pa.Field(nullable=False, title="Start of period", description="First day of the period of the count (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
+    period_end: Series[pa.DateTime] = pa.Field(nullable=False, title="End of period", description="Last day of the period of the count (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
+    period_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], "ordered": False}, title="Precision of the period", description="What the source states of the period of the count: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
     period_as_stated: Series[str] = pa.Field(nullable=False, title="Period as stated", description="The period of the count exactly as the source states it (Japanese).")
     direction: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["inbound", "outbound"], dtype_kwargs={"categories": ["inbound", "outbound"], "ordered": False}, title="Direction", description="Direction of the exchange.")
     stage: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["selected", "participated"], dtype_kwargs={"categories": ["selected", "participated"], "ordered": False}, title="Stage", description="Whether people were selected for the program or actually took part (sent or received).")
-    field: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["all_fields", "stem"], dtype_kwargs={"categories": ["all_fields", "stem"], "ordered": False}, title="Field", description="Field of study the count covers.")
-    partner_country_code: Series[str] = pa.Field(nullable=True, str_matches="^[A-Z]{2}$", title="Partner country code", description="Destination (outbound) or origin (inbound), where stated; empty means all countries or not stated (see note). ISO 3166-1 alpha-2 code.")
-    participants: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, title="Participants", description="Number of people.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    field: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["all_fields", "stem"], dtype_kwargs={"categories": ["all_fields", "stem"], "ordered": False}, title="Field of study", description="Field of study the count covers.")
+    partner_country_code: Series[str] = pa.Field(nullable=True, str_matches="^[A-Z]{2}$", title="Partner country", description="Destination (outbound) or origin (inbound), where stated; empty means all countries or not stated (see note). ISO 3166-1 alpha-2 code.")
+    participants: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, title="Number of participants", description="Number of people.")
+    subset_of_record_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Subset of record", description="The record whose participants include this record's (うち, of which), so that a sum does not count them twice (see record_id).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -194,21 +204,52 @@ class ProgramParticipants(pa.DataFrameModel):
         unique = ["record_id"]
 
 
-class StudentExchange(pa.DataFrameModel):
-    """Student exchange: The 24 figures of the briefing's exchange table: international students from each partner country in Japan (with the government-sponsored subset) and Japanese students sent to it, by measure and reference period."""
+class Series(pa.DataFrameModel):
+    """Statistical series: The published statistical series that the student_exchange figures belong to: who publishes each, what it counts, its reference period, and the definitional breaks between series that are not comparable."""
 
-    country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Country code", description="Partner country. ISO 3166-1 alpha-2 code.")
+    series_id: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Series", description="Identifier of the series.")
+    name_ja: Series[str] = pa.Field(nullable=False, title="Name (Japanese)", description="Name of the series in Japanese, as its publisher names it where it does.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (English)", description="Name of the series in English; the publisher's own English name where it has one.")
+    publisher_organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Publisher", description="The body that publishes the series (see organizations).")
+    direction: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["inbound", "outbound"], dtype_kwargs={"categories": ["inbound", "outbound"], "ordered": False}, title="Direction", description="Direction of the flow the series counts.")
+    period_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], dtype_kwargs={"categories": ["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], "ordered": False}, title="Period type", description="Kind of reference period of the series' figures.")
+    counts_en: Series[str] = pa.Field(nullable=False, title="What it counts", description="What the series counts, as its publisher defines it (English).")
+    counts_ja: Series[str] = pa.Field(nullable=False, title="What it counts (Japanese)", description="What the series counts, as its publisher defines it (Japanese).")
+    preceded_by_series_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Preceded by", description="The series this one continues across a definitional break; the two are not comparable (see series).")
+    break_en: Series[str] = pa.Field(nullable=True, title="Definitional break", description="How this series' definition differs from the one it follows (English).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document the definition was read from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in that document the definition stands.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
+    note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats: what the series does not count, how it differs from others (English).")
+
+    class Config:
+        name = "series"
+        title = "Statistical series"
+        strict = True
+        ordered = True
+        coerce = False
+        unique = ["series_id"]
+
+
+class StudentExchange(pa.DataFrameModel):
+    """Student exchange: Students exchanged between Japan and its G7 partners, one observation per row: a figure of a published series (JASSO, IIE Open Doors, MEXT's compilation of OECD/UNESCO/IIE statistics) for one country, direction, measure and reference period, with the document it was read from and how well it is attested. The briefing's exchange table is the 24 rows whose source_id is mext-2025-12-18."""
+
+    series_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Series", description="The published statistical series the figure belongs to (see series).")
+    country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Country", description="Partner country. ISO 3166-1 alpha-2 code.")
     direction: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["inbound", "outbound"], dtype_kwargs={"categories": ["inbound", "outbound"], "ordered": False}, title="Direction", description="Direction of the flow.")
-    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term"], dtype_kwargs={"categories": ["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term"], "ordered": False}, title="Measure", description="What is counted.")
-    students: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, title="Students", description="Number of students.")
+    measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term", "studying_abroad_for_credit"], dtype_kwargs={"categories": ["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term", "studying_abroad_for_credit"], "ordered": False}, title="Measure", description="What is counted.")
+    students: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, title="Number of students", description="Number of students.")
     subset_of_measure: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["enrolled"], dtype_kwargs={"categories": ["enrolled"], "ordered": False}, title="Subset of measure", description="The measure this one is a subset of, if any.")
-    period_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["point_in_time", "japanese_fiscal_year", "calendar_year"], dtype_kwargs={"categories": ["point_in_time", "japanese_fiscal_year", "calendar_year"], "ordered": False}, title="Period type", description="Kind of reference period.")
-    period_start: Series[pa.DateTime] = pa.Field(nullable=False, title="Period start", description="First day of the reference period (ISO 8601).")
-    period_end: Series[pa.DateTime] = pa.Field(nullable=False, title="Period end", description="Last day of the reference period (ISO 8601); equal to period_start for a point in time.")
-    period_as_stated: Series[str] = pa.Field(nullable=False, title="Period as stated", description="The reference period exactly as the briefing's footnote states it.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The survey or publication the figure comes from, as the briefing's footnote cites it (see sources).")
-    footnote_marker: Series[str] = pa.Field(nullable=False, title="Footnote marker", description="Footnote marker as printed beside the figure or its row.")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the briefing the figure stands.")
+    period_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], dtype_kwargs={"categories": ["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], "ordered": False}, title="Kind of reference period", description="Kind of reference period.")
+    period_start: Series[pa.DateTime] = pa.Field(nullable=False, title="Start of reference period", description="First day of the reference period (ISO 8601).")
+    period_end: Series[pa.DateTime] = pa.Field(nullable=False, title="End of reference period", description="Last day of the reference period (ISO 8601); equal to period_start for a point in time.")
+    period_as_stated: Series[str] = pa.Field(nullable=False, title="Reference period as stated", description="The reference period exactly as the document the figure was read from states it.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document the figure was read from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in that document the figure stands (page, table, row and column).")
+    cited_source_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Cited source", description="The publication the source document names as the figure's origin (the briefing's footnotes ¹–⁴), if it names one (see sources).")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
+    corroborating_source_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Corroborating source", description="A second document in which the same figure was read (required when attestation is two_independent_sources; see sources).")
+    corroborating_locator: Series[str] = pa.Field(nullable=True, title="Locator in the corroborating source", description="Where in the corroborating document the figure stands.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -217,29 +258,30 @@ class StudentExchange(pa.DataFrameModel):
         strict = True
         ordered = True
         coerce = False
-        unique = ["country_code", "direction", "measure", "period_start"]
+        unique = ["series_id", "country_code", "direction", "measure", "period_start"]
 
 
 class Meetings(pa.DataFrameModel):
     """Meetings: The MEXT Minister–OSTP Director meetings and the Japan–US summits the briefing refers to."""
 
-    meeting_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting id", description="Identifier of the meeting: lowercase letters, digits and hyphens.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["ministerial_meeting", "leaders_summit"], dtype_kwargs={"categories": ["ministerial_meeting", "leaders_summit"], "ordered": False}, title="Kind", description="Kind of meeting.")
-    title_ja: Series[str] = pa.Field(nullable=False, title="Title ja", description="Title in Japanese.")
-    title_en: Series[str] = pa.Field(nullable=False, title="Title en", description="Title in English.")
-    date_start: Series[pa.DateTime] = pa.Field(nullable=False, title="Date start", description="First day of the date of the meeting (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
-    date_end: Series[pa.DateTime] = pa.Field(nullable=False, title="Date end", description="Last day of the date of the meeting (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
-    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["day", "month", "japanese_fiscal_year", "year_range"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range"], "ordered": False}, title="Date precision", description="What the source states of the date of the meeting: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
-    date_as_stated: Series[str] = pa.Field(nullable=False, title="Date as stated", description="The date of the meeting exactly as the source states it (Japanese).")
+    meeting_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting", description="Identifier of the meeting: lowercase letters, digits and hyphens.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["ministerial_meeting", "leaders_summit"], dtype_kwargs={"categories": ["ministerial_meeting", "leaders_summit"], "ordered": False}, title="Kind of meeting", description="Kind of meeting.")
+    title_ja: Series[str] = pa.Field(nullable=False, title="Title (Japanese)", description="Title in Japanese.")
+    title_en: Series[str] = pa.Field(nullable=False, title="Title (English)", description="Title in English.")
+    date_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Date (earliest)", description="First day of the date of the meeting (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
+    date_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Date (latest)", description="Last day of the date of the meeting (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
+    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], "ordered": False}, title="Precision of the date", description="What the source states of the date of the meeting: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
+    date_as_stated: Series[str] = pa.Field(nullable=True, title="Date as stated", description="The date of the meeting exactly as the source states it (Japanese).")
     mode: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["telephone", "in_person"], dtype_kwargs={"categories": ["telephone", "in_person"], "ordered": False}, title="Mode", description="How the meeting was held, where stated.")
-    place_ja: Series[str] = pa.Field(nullable=True, title="Place ja", description="Place, in Japanese, where stated.")
-    place_en: Series[str] = pa.Field(nullable=True, title="Place en", description="Place, in English.")
-    place_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Place organization id", description="The organization whose premises hosted the meeting (see its table).")
-    context_meeting_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Context meeting id", description="The meeting this one builds on or was held on the occasion of (see its table).")
-    outcome_ja: Series[str] = pa.Field(nullable=True, title="Outcome ja", description="What was confirmed or agreed, in the briefing's words.")
-    outcome_en: Series[str] = pa.Field(nullable=True, title="Outcome en", description="What was confirmed or agreed, in English.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    place_ja: Series[str] = pa.Field(nullable=True, title="Place (Japanese)", description="Place, in Japanese, where stated.")
+    place_en: Series[str] = pa.Field(nullable=True, title="Place (English)", description="Place, in English.")
+    place_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Host organization", description="The organization whose premises hosted the meeting (see its table).")
+    context_meeting_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Related earlier meeting", description="The meeting this one builds on or was held on the occasion of (see its table).")
+    outcome_ja: Series[str] = pa.Field(nullable=True, title="Outcome (Japanese)", description="What was confirmed or agreed, in the briefing's words.")
+    outcome_en: Series[str] = pa.Field(nullable=True, title="Outcome (English)", description="What was confirmed or agreed, in English.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -254,16 +296,17 @@ class Meetings(pa.DataFrameModel):
 class MeetingParticipants(pa.DataFrameModel):
     """Meeting participants: Who took part in each meeting, as the briefing names them."""
 
-    meeting_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting id", description="The meeting (see its table).")
-    participant_no: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title="Participant no", description="Order of the participant in the briefing's sentence.")
+    meeting_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Meeting", description="The meeting (see its table).")
+    participant_no: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title="Order in the source", description="Order of the participant in the briefing's sentence.")
     name_as_stated: Series[str] = pa.Field(nullable=False, title="Name as stated", description="Name exactly as the briefing writes it.")
-    name_en: Series[str] = pa.Field(nullable=False, title="Name en", description="Name in Latin script.")
-    role_ja: Series[str] = pa.Field(nullable=False, title="Role ja", description="Role as the briefing states it.")
-    role_en: Series[str] = pa.Field(nullable=False, title="Role en", description="Role in English.")
-    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization id", description="The organization the participant represented (see its table).")
-    country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Country code", description="Country the participant represented. ISO 3166-1 alpha-2 code.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (Latin script)", description="Name in Latin script.")
+    role_ja: Series[str] = pa.Field(nullable=False, title="Role (Japanese)", description="Role as the briefing states it.")
+    role_en: Series[str] = pa.Field(nullable=False, title="Role (English)", description="Role in English.")
+    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization", description="The organization the participant represented (see its table).")
+    country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Country", description="Country the participant represented. ISO 3166-1 alpha-2 code.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -278,19 +321,20 @@ class MeetingParticipants(pa.DataFrameModel):
 class Agreements(pa.DataFrameModel):
     """Agreements: Memoranda, arrangements, statements of intent and frameworks between Japanese and US bodies that the briefing names."""
 
-    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement id", description="Identifier of the agreement: lowercase letters, digits and hyphens.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["memorandum_of_cooperation", "implementing_arrangement", "joint_statement_of_intent", "cooperation_framework"], dtype_kwargs={"categories": ["memorandum_of_cooperation", "implementing_arrangement", "joint_statement_of_intent", "cooperation_framework"], "ordered": False}, title="Kind", description="Kind of instrument.")
-    title_ja: Series[str] = pa.Field(nullable=False, title="Title ja", description="Title or description in Japanese, as the briefing gives it.")
-    title_en: Series[str] = pa.Field(nullable=False, title="Title en", description="Title in English.")
-    title_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Title en basis", description="Whether the English title is an official one or a rendering.")
-    date_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Date start", description="First day of the date of signature (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
-    date_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Date end", description="Last day of the date of signature (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
-    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range"], "ordered": False}, title="Date precision", description="What the source states of the date of signature: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
-    date_as_stated: Series[str] = pa.Field(nullable=True, title="Date as stated", description="The date of signature exactly as the source states it (Japanese).")
-    subject_ja: Series[str] = pa.Field(nullable=False, title="Subject ja", description="Subject, in Japanese.")
-    subject_en: Series[str] = pa.Field(nullable=False, title="Subject en", description="Subject, in English.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement", description="Identifier of the agreement: lowercase letters, digits and hyphens.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["memorandum_of_cooperation", "implementing_arrangement", "joint_statement_of_intent", "cooperation_framework"], dtype_kwargs={"categories": ["memorandum_of_cooperation", "implementing_arrangement", "joint_statement_of_intent", "cooperation_framework"], "ordered": False}, title="Kind of instrument", description="Kind of instrument.")
+    title_ja: Series[str] = pa.Field(nullable=False, title="Title (Japanese)", description="Title or description in Japanese, as the briefing gives it.")
+    title_en: Series[str] = pa.Field(nullable=False, title="Title (English)", description="Title in English.")
+    title_en_basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["official", "rendering"], dtype_kwargs={"categories": ["official", "rendering"], "ordered": False}, title="Basis of the English title", description="Whether the English title is an official one or a rendering.")
+    date_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Date of signature (earliest)", description="First day of the date of signature (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
+    date_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Date of signature (latest)", description="Last day of the date of signature (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
+    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], "ordered": False}, title="Precision of the date of signature", description="What the source states of the date of signature: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
+    date_as_stated: Series[str] = pa.Field(nullable=True, title="Date of signature as stated", description="The date of signature exactly as the source states it (Japanese).")
+    subject_ja: Series[str] = pa.Field(nullable=False, title="Subject (Japanese)", description="Subject, in Japanese.")
+    subject_en: Series[str] = pa.Field(nullable=False, title="Subject (English)", description="Subject, in English.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -305,11 +349,12 @@ class Agreements(pa.DataFrameModel):
 class AgreementParties(pa.DataFrameModel):
     """Agreement parties: The organizations party to each agreement."""
 
-    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement id", description="The agreement (see its table).")
-    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization id", description="The organization (see its table).")
+    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement", description="The agreement (see its table).")
+    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization", description="The organization (see its table).")
     role: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["signatory", "party"], dtype_kwargs={"categories": ["signatory", "party"], "ordered": False}, title="Role", description="Signatory where the briefing says the body signed; party otherwise.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -324,16 +369,17 @@ class AgreementParties(pa.DataFrameModel):
 class AgreementProvisions(pa.DataFrameModel):
     """Agreement provisions: What each side provides under an agreement, with any count the briefing states."""
 
-    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement id", description="The agreement (see its table).")
-    provision_no: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title="Provision no", description="Order of the provision in the briefing's sentence.")
-    provider_country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Provider country code", description="Country that provides. ISO 3166-1 alpha-2 code.")
-    recipient_country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Recipient country code", description="Country that receives. ISO 3166-1 alpha-2 code.")
-    description_ja: Series[str] = pa.Field(nullable=False, title="Description ja", description="The provision in the briefing's words.")
-    description_en: Series[str] = pa.Field(nullable=False, title="Description en", description="The provision in English.")
+    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement", description="The agreement (see its table).")
+    provision_no: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title="Order in the source", description="Order of the provision in the briefing's sentence.")
+    provider_country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Providing country", description="Country that provides. ISO 3166-1 alpha-2 code.")
+    recipient_country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Receiving country", description="Country that receives. ISO 3166-1 alpha-2 code.")
+    description_ja: Series[str] = pa.Field(nullable=False, title="Description (Japanese)", description="The provision in the briefing's words.")
+    description_en: Series[str] = pa.Field(nullable=False, title="Description (English)", description="The provision in English.")
     quantity: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Quantity", description="Number provided, where stated, in unit.")
     unit: Series[str] = pa.Field(nullable=True, title="Unit", description="Unit of quantity.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -348,13 +394,14 @@ class AgreementProvisions(pa.DataFrameModel):
 class CooperationAreas(pa.DataFrameModel):
     """Cooperation areas: The seven fields of cooperation in the Memorandum of Cooperation on the Technology Prosperity Deal."""
 
-    area_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Area id", description="Identifier of the area: lowercase letters, digits and hyphens.")
-    list_order: Series[pd.Int64Dtype] = pa.Field(nullable=False, unique=True, ge=1, title="List order", description="Position in the briefing's list.")
-    name_ja: Series[str] = pa.Field(nullable=False, title="Name ja", description="Name as the briefing writes it.")
-    name_en: Series[str] = pa.Field(nullable=False, title="Name en", description="Name in English.")
-    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement id", description="The agreement that lists the area (see its table).")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    area_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Cooperation area", description="Identifier of the area: lowercase letters, digits and hyphens.")
+    list_order: Series[pd.Int64Dtype] = pa.Field(nullable=False, unique=True, ge=1, title="Order in the list", description="Position in the briefing's list.")
+    name_ja: Series[str] = pa.Field(nullable=False, title="Name (Japanese)", description="Name as the briefing writes it.")
+    name_en: Series[str] = pa.Field(nullable=False, title="Name (English)", description="Name in English.")
+    agreement_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement", description="The agreement that lists the area (see its table).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -369,22 +416,25 @@ class CooperationAreas(pa.DataFrameModel):
 class CooperationActivities(pa.DataFrameModel):
     """Cooperation activities: Every item the briefing lists under 各分野での協力状況 (the state of cooperation by area), with dates at the precision stated and any counts."""
 
-    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity id", description="Identifier of the activity: lowercase letters, digits and hyphens.")
-    heading_ja: Series[str] = pa.Field(nullable=False, title="Heading ja", description="The ▶ heading the item stands under, as printed.")
-    description_ja: Series[str] = pa.Field(nullable=False, title="Description ja", description="The item in the briefing's words (OCR slips corrected, see corrections).")
-    description_en: Series[str] = pa.Field(nullable=False, title="Description en", description="The item in English.")
-    date_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Date start", description="First day of the date of the activity (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
-    date_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Date end", description="Last day of the date of the activity (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
-    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range"], "ordered": False}, title="Date precision", description="What the source states of the date of the activity: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
+    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity", description="Identifier of the activity: lowercase letters, digits and hyphens.")
+    heading_ja: Series[str] = pa.Field(nullable=False, title="Heading (Japanese)", description="The ▶ heading the item stands under, as printed.")
+    description_ja: Series[str] = pa.Field(nullable=False, title="Description (Japanese)", description="The item in the briefing's words (OCR slips corrected, see corrections).")
+    description_en: Series[str] = pa.Field(nullable=False, title="Description (English)", description="The item in English.")
+    date_start: Series[pa.DateTime] = pa.Field(nullable=True, title="Date (earliest)", description="First day of the date of the activity (ISO 8601). For a month, fiscal year or year range, the first day it can be.")
+    date_end: Series[pa.DateTime] = pa.Field(nullable=True, title="Date (latest)", description="Last day of the date of the activity (ISO 8601). For a month, fiscal year or year range, the last day it can be.")
+    date_precision: Series[pd.CategoricalDtype] = pa.Field(nullable=True, isin=["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], dtype_kwargs={"categories": ["day", "month", "japanese_fiscal_year", "year_range", "academic_year"], "ordered": False}, title="Precision of the date", description="What the source states of the date of the activity: a day, a month, a Japanese fiscal year or a range of years. Start and end bound what is stated; no day is invented.")
     date_as_stated: Series[str] = pa.Field(nullable=True, title="Date as stated", description="The date of the activity exactly as the source states it (Japanese).")
-    place_ja: Series[str] = pa.Field(nullable=True, title="Place ja", description="Place, in Japanese, where stated.")
-    place_en: Series[str] = pa.Field(nullable=True, title="Place en", description="Place, in English.")
+    place_ja: Series[str] = pa.Field(nullable=True, title="Place (Japanese)", description="Place, in Japanese, where stated.")
+    place_en: Series[str] = pa.Field(nullable=True, title="Place (English)", description="Place, in English.")
     quantity: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Quantity", description="A count the item states, in unit.")
     unit: Series[str] = pa.Field(nullable=True, title="Unit", description="Unit of quantity.")
-    agreement_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement id", description="The agreement the item concerns (see its table).")
-    program_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program id", description="The program the item runs under (see its table).")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    quantity_as_of: Series[pa.DateTime] = pa.Field(nullable=True, title="Quantity as of", description="The date the quantity refers to, where it is a count at one date rather than over the activity's period (ISO 8601).")
+    agreement_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Agreement", description="The agreement the item concerns (see its table).")
+    program_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Program", description="The program the item runs under (see its table).")
+    partner_program_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Partner program", description="The partner country's program the activity is conducted with (see programs).")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -399,10 +449,12 @@ class CooperationActivities(pa.DataFrameModel):
 class ActivityAreas(pa.DataFrameModel):
     """Activity areas: Which cooperation area each activity belongs to (an activity under ▶ AI、量子 belongs to both)."""
 
-    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity id", description="The activity (see its table).")
-    area_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Area id", description="The cooperation area (see its table).")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity", description="The activity (see its table).")
+    area_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Cooperation area", description="The cooperation area (see its table).")
+    basis: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["item", "shared_heading"], dtype_kwargs={"categories": ["item", "shared_heading"], "ordered": False}, title="Basis of the link", description="Why the activity is linked to the area: the item itself is about the area, or it is only listed under a heading shared with the area. Count by area over basis = item to avoid crediting an area with what only shares its heading.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
 
     class Config:
         name = "activity_areas"
@@ -416,11 +468,12 @@ class ActivityAreas(pa.DataFrameModel):
 class ActivityOrganizations(pa.DataFrameModel):
     """Activity organizations: The organizations and projects each activity involves, and their role."""
 
-    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity id", description="The activity (see its table).")
-    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization id", description="The organization (see its table).")
+    activity_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Activity", description="The activity (see its table).")
+    organization_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Organization", description="The organization (see its table).")
     role: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["party", "signatory", "collaborator", "project", "participant", "organizer", "co_organizer", "funder", "partner", "speaker_affiliation"], dtype_kwargs={"categories": ["party", "signatory", "collaborator", "project", "participant", "organizer", "co_organizer", "funder", "partner", "speaker_affiliation"], "ordered": False}, title="Role", description="Role of the organization in the activity.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
 
     class Config:
         name = "activity_organizations"
@@ -434,18 +487,19 @@ class ActivityOrganizations(pa.DataFrameModel):
 class Claims(pa.DataFrameModel):
     """Claims: The briefing's narrative figures, each with the value stated, the value computed from the tables, and the tolerance within which they must agree."""
 
-    claim_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Claim id", description="Identifier of the claim: lowercase letters, digits and hyphens.")
-    statement_ja: Series[str] = pa.Field(nullable=False, title="Statement ja", description="The statement in the briefing's words.")
-    statement_en: Series[str] = pa.Field(nullable=False, title="Statement en", description="The statement in English.")
+    claim_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Claim", description="Identifier of the claim: lowercase letters, digits and hyphens.")
+    statement_ja: Series[str] = pa.Field(nullable=False, title="Statement (Japanese)", description="The statement in the briefing's words.")
+    statement_en: Series[str] = pa.Field(nullable=False, title="Statement (English)", description="The statement in English.")
     qualifier: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["approximately", "exactly", "rank"], dtype_kwargs={"categories": ["approximately", "exactly", "rank"], "ordered": False}, title="Qualifier", description="How the value is stated.")
-    value_stated: Series[pd.Int64Dtype] = pa.Field(nullable=False, title="Value stated", description="The value the briefing states.")
-    value_computed: Series[pd.Int64Dtype] = pa.Field(nullable=False, title="Value computed", description="The value computed from the tables by check; the validator recomputes it and fails if this copy differs.")
+    value_stated: Series[pd.Int64Dtype] = pa.Field(nullable=False, title="Value as stated", description="The value the briefing states.")
+    value_computed: Series[pd.Int64Dtype] = pa.Field(nullable=False, title="Computed value", description="The value computed from the tables by check; the validator recomputes it and fails if this copy differs.")
     unit: Series[str] = pa.Field(nullable=False, title="Unit", description="Unit of the values.")
-    tolerance_relative: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, title="Tolerance relative", description="Largest allowed |computed - stated| / stated.")
+    tolerance_relative: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, title="Relative tolerance", description="Largest allowed |computed - stated| / stated.")
     check: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["inbound_enrolled_from_us", "outbound_total_to_us", "us_rank_inbound_g7", "us_rank_outbound_g7"], dtype_kwargs={"categories": ["inbound_enrolled_from_us", "outbound_total_to_us", "us_rank_inbound_g7", "us_rank_outbound_g7"], "ordered": False}, title="Check", description="Name of the computation in japus_data.claims.")
-    computation_en: Series[str] = pa.Field(nullable=False, title="Computation en", description="The computation in words.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document this row is taken from (see sources).")
-    locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    computation_en: Series[str] = pa.Field(nullable=False, title="Computation (English)", description="The computation in words.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document this row is taken from (see sources).")
+    locator: Series[str] = pa.Field(nullable=False, title="Locator in the source", description="Where in the source the row stands: section, table cell and line of the extracted text.")
+    attestation: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["primary_publication", "two_independent_sources", "single_secondary_source"], dtype_kwargs={"categories": ["primary_publication", "two_independent_sources", "single_secondary_source"], "ordered": False}, title="Attestation", description="How well the row is attested: read in the primary publication of the body that publishes it; confirmed in two independent documents, neither the primary publication; or read in a single secondary copy only.")
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats and how an ambiguity in the source was recorded (English).")
 
     class Config:
@@ -460,14 +514,14 @@ class Claims(pa.DataFrameModel):
 class Corrections(pa.DataFrameModel):
     """Corrections: Each slip of the extracted source text (OCR misreadings, lost punctuation, layout) corrected in the data: where, what it read, what it should read, and why. Markup the extraction added (**bold** marks, [link](#) brackets, '- ・' bullets) is dropped everywhere without a row here."""
 
-    correction_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Correction id", description="Identifier of the correction: lowercase letters, digits and hyphens.")
-    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source id", description="The document whose text was corrected (see sources).")
+    correction_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Correction", description="Identifier of the correction: lowercase letters, digits and hyphens.")
+    source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document whose text was corrected (see sources).")
     line_number: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1, title="Line number", description="Line of the extracted text file where the slip stands.")
-    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["ocr_misread", "missing_punctuation", "layout"], dtype_kwargs={"categories": ["ocr_misread", "missing_punctuation", "layout"], "ordered": False}, title="Kind", description="Kind of slip.")
-    original_text: Series[str] = pa.Field(nullable=False, title="Original text", description="The text as extracted.")
+    kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["ocr_misread", "missing_punctuation", "layout"], dtype_kwargs={"categories": ["ocr_misread", "missing_punctuation", "layout"], "ordered": False}, title="Kind of slip", description="Kind of slip.")
+    original_text: Series[str] = pa.Field(nullable=False, title="Text as extracted", description="The text as extracted.")
     corrected_text: Series[str] = pa.Field(nullable=False, title="Corrected text", description="The text as corrected.")
-    reason_en: Series[str] = pa.Field(nullable=False, title="Reason en", description="Why the correction is right.")
-    applied_to: Series[str] = pa.Field(nullable=False, str_matches="^[a-z_]+\\.[a-z_]+(; [a-z_]+\\.[a-z_]+)*$", title="Applied to", description="Table columns that carry the corrected text, as table.column separated by '; '.")
+    reason_en: Series[str] = pa.Field(nullable=False, title="Reason (English)", description="Why the correction is right.")
+    applied_to: Series[str] = pa.Field(nullable=False, str_matches="^[a-z_]+\\.[a-z_]+(; [a-z_]+\\.[a-z_]+)*$", title="Applied to columns", description="Table columns that carry the corrected text, as table.column separated by '; '.")
 
     class Config:
         name = "corrections"
@@ -485,6 +539,7 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "programs": Programs,
     "program_milestones": ProgramMilestones,
     "program_participants": ProgramParticipants,
+    "series": Series,
     "student_exchange": StudentExchange,
     "meetings": Meetings,
     "meeting_participants": MeetingParticipants,

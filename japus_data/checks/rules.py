@@ -62,11 +62,15 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
             "point_in_time": s,
             "month": s + pd.offsets.MonthEnd(0),
             "calendar_year": s + pd.offsets.YearEnd(0),
+            "statistical_year": s + pd.offsets.YearEnd(0),
             "japanese_fiscal_year": s + pd.DateOffset(years=1) - pd.Timedelta(days=1),
+            "academic_year": s + pd.DateOffset(years=1) - pd.Timedelta(days=1),
         }
         starts_ok = {
             "month": s.dt.day == 1,
             "calendar_year": (s.dt.month == 1) & (s.dt.day == 1),
+            "statistical_year": (s.dt.month == 1) & (s.dt.day == 1),
+            "academic_year": (s.dt.month == 7) & (s.dt.day == 1),
             "year_range": (s.dt.month == 1) & (s.dt.day == 1),
             "japanese_fiscal_year": (s.dt.month == 4) & (s.dt.day == 1),
         }
@@ -91,8 +95,8 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
     exchange = frames.get("student_exchange")
     if exchange is not None and exchange["subset_of_measure"].notna().any():
         path = package.table("student_exchange").path
-        keys = ["country_code", "direction", "period_start"]
-        text = {"country_code": "str", "direction": "str"}
+        keys = ["series_id", "country_code", "direction", "period_start"]
+        text = {"series_id": "str", "country_code": "str", "direction": "str"}
         part = exchange[exchange["subset_of_measure"].notna()].reset_index().astype(text)
         part = part.astype({"subset_of_measure": "str"})
         wholes = exchange["measure"].isin(part["subset_of_measure"].unique())
@@ -107,30 +111,17 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
             message = "larger than the measure it is a subset of"
             yield Problem(path, int(index) + 2, "students", message, "subset")
     participants = frames.get("program_participants")
-    if participants is not None:
+    if participants is not None and "subset_of_record_id" in participants.columns:
         path = package.table("program_participants").path
         frame = participants.reset_index()
-        base = ["program_id", "period_start", "direction", "stage"]
-        # A count for one country is part of the count for all (empty partner); a count for
-        # one field is part of the count for all_fields.
-        for narrow, is_whole in (
-            ("partner_country_code", frame["partner_country_code"].isna()),
-            ("field", frame["field"] == "all_fields"),
-        ):
-            other = "field" if narrow == "partner_country_code" else "partner_country_code"
-            keys = [*base, other]
-            whole = frame[is_whole][[*keys, "participants"]].astype({k: "str" for k in keys})
-            part = frame[~is_whole].astype({k: "str" for k in keys})
-            merged = part.merge(whole, on=keys, how="inner", suffixes=("", "_whole"))
-            bad = merged[merged["participants"] > merged["participants_whole"]]
-            for index in bad["index"]:
-                yield Problem(
-                    path,
-                    int(index) + 2,
-                    "participants",
-                    f"larger than the total over all {narrow} values",
-                    "subset",
-                )
+        whole = frame[["record_id", "participants"]].astype({"record_id": "str"})
+        part = frame[frame["subset_of_record_id"].notna()].astype({"subset_of_record_id": "str"})
+        merged = part.merge(
+            whole, left_on="subset_of_record_id", right_on="record_id", suffixes=("", "_whole")
+        )
+        for index in merged.loc[merged["participants"] > merged["participants_whole"], "index"]:
+            message = "larger than the record it is a subset of"
+            yield Problem(path, int(index) + 2, "participants", message, "subset")
 
 
 def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
