@@ -35,7 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="print a table")
     show.add_argument("table")
     show.add_argument("--path", help="datapackage.json or its folder (default: installed)")
-    h = sub.add_parser("hash", help="record each resource's sha256 and size in the descriptor")
+    h = sub.add_parser(
+        "hash",
+        help="record what the descriptor derives from the data: each resource's sources list, sha256 and size",
+    )
     h.add_argument("path", nargs="?", help="datapackage.json or its folder (default: .)")
     g = sub.add_parser("generate", help="regenerate models.py and loaders.py from the descriptor")
     g.add_argument("--check", action="store_true", help="exit 1 if they are out of date")
@@ -125,11 +128,11 @@ def _show(name: str, path: str | None) -> int:
 
 
 def _hash(path: str | None) -> int:
-    from .integrity import refresh_hashes
+    from .integrity import refresh_derived
 
     root = _root(path or ".")
-    changed = refresh_hashes(root)
-    print(f"updated: {', '.join(changed)}" if changed else "hashes are current")
+    changed = refresh_derived(root)
+    print(f"updated: {', '.join(changed)}" if changed else "sources lists and hashes are current")
     return EXIT_OK
 
 

@@ -162,6 +162,12 @@ def read_descriptor(root: Path) -> dict[str, Any]:
     return raw
 
 
+def write_descriptor(root: Path, raw: dict[str, Any]) -> None:
+    """Write the descriptor as the repository keeps it: UTF-8, two-space indent, key order."""
+    text = json.dumps(raw, ensure_ascii=False, indent=2) + "\n"
+    (root / DESCRIPTOR).write_text(text, encoding="utf-8")
+
+
 def parse_package(root: Path) -> Package:
     raw = read_descriptor(root)
     try:

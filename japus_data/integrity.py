@@ -6,12 +6,24 @@ loaders compare them with the files on disk.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .descriptor import DescriptorError, read_descriptor
+from .descriptor import DescriptorError, parse_package, read_descriptor, write_descriptor
 from .locate import DESCRIPTOR
 from .read import sha256_of
+
+
+def refresh_derived(root: Path) -> list[str]:
+    """Record everything the descriptor derives from the data: each resource's ``sources``
+    list (see :mod:`japus_data.derive`), then each file's hash and size. Returns what
+    changed, as ``name`` (hash) or ``name: sources``."""
+    from .derive import refresh_sources
+
+    raw = read_descriptor(root)
+    listed = refresh_sources(parse_package(root), raw)
+    if listed:
+        write_descriptor(root, raw)
+    return [f"{name}: sources" for name in listed] + refresh_hashes(root)
 
 
 def refresh_hashes(root: Path) -> list[str]:
@@ -35,6 +47,5 @@ def refresh_hashes(root: Path) -> list[str]:
             resource["hash"], resource["bytes"] = digest, size
             changed.append(str(resource["name"]))
     if changed:
-        text = json.dumps(raw, ensure_ascii=False, indent=2) + "\n"
-        (root / DESCRIPTOR).write_text(text, encoding="utf-8")
+        write_descriptor(root, raw)
     return changed

@@ -68,7 +68,7 @@ def load_sources(root: str | Path | None = None) -> DataFrame[Sources]:
     Columns:
         source_id: Identifier of the source: lowercase letters, digits and hyphens.
         kind: What kind of document it is.
-        publisher_ja: Publisher, in Japanese.
+        publisher_ja: Publisher's name in Japanese, where it has one.
         publisher_en: Publisher, in English.
         publisher_organization_id: The publishing organization, where the briefing names it (see its table).
         title_ja: Title in Japanese, as the briefing gives it (corrected for OCR slips, see corrections).

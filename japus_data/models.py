@@ -37,7 +37,7 @@ class Sources(pa.DataFrameModel):
 
     source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="Identifier of the source: lowercase letters, digits and hyphens.")
     kind: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["briefing", "statistical_survey", "statistical_publication", "standard", "press_release", "web_page", "data_copy"], dtype_kwargs={"categories": ["briefing", "statistical_survey", "statistical_publication", "standard", "press_release", "web_page", "data_copy"], "ordered": False}, title="Kind of document", description="What kind of document it is.")
-    publisher_ja: Series[str] = pa.Field(nullable=False, title="Publisher (Japanese)", description="Publisher, in Japanese.")
+    publisher_ja: Series[str] = pa.Field(nullable=True, title="Publisher (Japanese)", description="Publisher's name in Japanese, where it has one.")
     publisher_en: Series[str] = pa.Field(nullable=False, title="Publisher (English)", description="Publisher, in English.")
     publisher_organization_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Publishing organization", description="The publishing organization, where the briefing names it (see its table).")
     title_ja: Series[str] = pa.Field(nullable=True, title="Title (Japanese)", description="Title in Japanese, as the briefing gives it (corrected for OCR slips, see corrections).")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Package, Table
+from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
 from .problem import Problem
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator
         if frame is not None:
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
+    yield from _sources_list_problems(package, frames)
+    if "student_exchange" in frames and "series" in frames and "sources" in frames:
+        yield from _attestation_problems(package, frames)
     if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
         yield from _claim_problems(package, frames)
     if "corrections" in frames:
@@ -122,6 +126,92 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         for index in merged.loc[merged["participants"] > merged["participants_whole"], "index"]:
             message = "larger than the record it is a subset of"
             yield Problem(path, int(index) + 2, "participants", message, "subset")
+
+
+def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """Each resource lists exactly the documents its rows cite (derived by ``japus-data hash``)."""
+    from ..derive import SOURCE_KEY, SOURCES_TABLE, cited_ids, source_fields
+
+    catalogue = frames.get(SOURCES_TABLE)
+    if catalogue is None:
+        return
+    order = [str(v) for v in catalogue[SOURCE_KEY]]
+    for table in package.tables:
+        frame = frames.get(table.name)
+        if frame is None:
+            continue
+        columns = {n: frame[n].dropna().astype("str").unique() for n in source_fields(table)}
+        expected = cited_ids(table, columns, order)
+        listed = [str(s.get(SOURCE_KEY)) for s in table.sources if isinstance(s, dict)]
+        if listed != expected:
+            missing = [s for s in expected if s not in listed]
+            extra = [s for s in listed if s not in expected]
+            what = "; ".join(
+                part
+                for part in (
+                    f"rows cite {', '.join(missing)} but the list lacks it" if missing else "",
+                    f"the list has {', '.join(extra)}, which no row cites" if extra else "",
+                    "the order differs" if not (missing or extra) else "",
+                )
+                if part
+            )
+            message = f"the descriptor's sources list is not derived from the rows ({what}): run `make hash`"
+            yield Problem(
+                DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
+            )
+
+
+ATTESTED_TWICE = "two_independent_sources"
+PRIMARY = "primary_publication"
+
+
+def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """An observation's attestation agrees with its documents: two independent sources name
+    the second one; a primary publication is published by the series' publisher."""
+    exchange = frames["student_exchange"].reset_index()
+    path = package.table("student_exchange").path
+    attestation = exchange["attestation"].astype("str")
+    twice = attestation == ATTESTED_TWICE
+    second = exchange["corroborating_source_id"]
+    for index in exchange.loc[
+        twice & (second.isna() | exchange["corroborating_locator"].isna()), "index"
+    ]:
+        message = "two_independent_sources needs corroborating_source_id and corroborating_locator"
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+    same = twice & second.notna() & (second.astype("str") == exchange["source_id"].astype("str"))
+    for index in exchange.loc[same, "index"]:
+        message = "the corroborating source must be another document than source_id"
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+    publisher_of_source = dict(
+        zip(
+            frames["sources"]["source_id"].astype("str"),
+            frames["sources"]["publisher_organization_id"].astype("str"),
+            strict=True,
+        )
+    )
+    publisher_of_series = dict(
+        zip(
+            frames["series"]["series_id"].astype("str"),
+            frames["series"]["publisher_organization_id"].astype("str"),
+            strict=True,
+        )
+    )
+    primary = exchange[attestation == PRIMARY]
+    for index, source, series in zip(
+        primary["index"],
+        primary["source_id"].astype("str"),
+        primary["series_id"].astype("str"),
+        strict=True,
+    ):
+        if (
+            series in publisher_of_series
+            and publisher_of_source.get(source) != publisher_of_series[series]
+        ):
+            message = (
+                f"primary_publication, but {source} is not published by the publisher of "
+                f"series {series} ({publisher_of_series[series]})"
+            )
+            yield Problem(path, int(index) + 2, "attestation", message, "attestation")
 
 
 def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:

@@ -1,0 +1,116 @@
+"""What ``datapackage.json`` records that is derived from the data, and how to refresh it.
+
+Each resource's ``sources`` list is every document its rows cite (through any foreign key
+into the ``sources`` table) plus the standard a field's codes come from (a field's
+``source_id`` property), in the order of ``sources.csv``, each with its full citation. It is
+never kept by hand: ``japus-data hash`` rewrites it, and the validator reports a list that
+differs from what the rows cite (check ``sources-list``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .descriptor import Package, Table
+
+SOURCES_TABLE = "sources"
+SOURCE_KEY = "source_id"
+
+
+def source_fields(table: Table) -> list[str]:
+    """The fields whose values name a document of the sources table."""
+    fields = [fk.fields[0] for fk in table.foreign_keys if fk.resource == SOURCES_TABLE]
+    if table.name == SOURCES_TABLE and SOURCE_KEY in table.field_names:
+        fields.insert(0, SOURCE_KEY)  # the catalogue lists every document in it
+    return list(dict.fromkeys(fields))
+
+
+def field_standards(table: Table) -> list[str]:
+    """Documents named by a field's ``source_id`` property (the standard of its codes)."""
+    fields = table.raw.get("schema", {}).get("fields", [])
+    named = [f.get(SOURCE_KEY) for f in fields if isinstance(f, dict)]
+    return [s for s in named if isinstance(s, str) and s]
+
+
+def cited_ids(table: Table, columns: Mapping[str, Iterable[object]], order: list[str]) -> list[str]:
+    """The source ids a table cites, given its source columns' values, in ``order``."""
+    ids = set(field_standards(table))
+    for name in source_fields(table):
+        ids.update(str(v) for v in columns.get(name, ()) if isinstance(v, str) and v)
+    rank = {sid: i for i, sid in enumerate(order)}
+    return sorted(ids, key=lambda sid: (rank.get(sid, len(rank)), sid))
+
+
+def source_entry(row: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The descriptor's ``sources`` entry for one row of ``sources.csv``."""
+    from .citation import source_citation
+
+    entry: dict[str, Any] = {
+        "title": row.get("title_en") or row.get("title_ja", ""),
+        SOURCE_KEY: row[SOURCE_KEY],
+        "publisher": row.get("publisher_en", ""),
+    }
+    optional = {
+        "title_ja": "title_ja",
+        "date_published": "date_published",
+        "reference_period": "reference_period_en",
+        "path": "url",
+    }
+    for key, column in optional.items():
+        if row.get(column):
+            entry[key] = row[column]
+    entry["citation"] = source_citation(dict(row), {k: dict(v) for k, v in rows.items()})
+    return entry
+
+
+def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, list[str]]:
+    """The text of some columns of a table's file, read as written (before any hash is
+    recorded, so without the loader's verification)."""
+    from .checks.descriptor import path_problem
+
+    if not names:
+        return {}
+    problem = path_problem(package.root, table.path)
+    if problem:
+        from .errors import DescriptorError
+
+        raise DescriptorError(f"resource {table.name!r}: {problem}")
+    text = (package.root / table.path).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns: dict[str, list[str]] = {n: [] for n in names}
+    for record in reader:
+        for n in names:
+            columns[n].append(record.get(n) or "")
+    return columns
+
+
+def derived_sources(package: Package) -> dict[str, list[dict[str, Any]]]:
+    """Each table's ``sources`` list as the rows and the descriptor determine it."""
+    catalogue = package.table(SOURCES_TABLE)
+    rows = _csv_columns(package, catalogue, catalogue.field_names)
+    by_id = {
+        sid: {name: rows[name][i] for name in catalogue.field_names}
+        for i, sid in enumerate(rows[SOURCE_KEY])
+    }
+    order = list(by_id)
+    result = {}
+    for table in package.tables:
+        columns = _csv_columns(package, table, source_fields(table))
+        ids = cited_ids(table, columns, order)
+        result[table.name] = [source_entry(by_id[i], by_id) for i in ids if i in by_id]
+    return result
+
+
+def refresh_sources(package: Package, raw: dict[str, Any]) -> list[str]:
+    """Write each resource's derived ``sources`` list into ``raw``; return changed names."""
+    derived = derived_sources(package)
+    changed = []
+    for resource in raw.get("resources", []):
+        entries = derived.get(resource.get("name"))
+        if entries is not None and resource.get("sources") != entries:
+            resource["sources"] = entries
+            changed.append(str(resource["name"]))
+    return changed
