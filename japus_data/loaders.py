@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         ProgramMilestones,
         ProgramParticipants,
         Programs,
-        Series,
         Sources,
+        StatisticalSeries,
         StudentExchange,
     )
 
@@ -53,8 +53,8 @@ __all__ = [
     "load_program_milestones",
     "load_program_participants",
     "load_programs",
-    "load_series",
     "load_sources",
+    "load_statistical_series",
     "load_student_exchange",
 ]
 
@@ -243,10 +243,10 @@ def load_program_participants(root: str | Path | None = None) -> DataFrame[Progr
     return cast("DataFrame[ProgramParticipants]", read_table("program_participants", root))
 
 
-def load_series(root: str | Path | None = None) -> DataFrame[Series]:
+def load_statistical_series(root: str | Path | None = None) -> DataFrame[StatisticalSeries]:
     """Statistical series (統計系列): The published statistical series that the student_exchange figures belong to: who publishes each, what it counts, its reference period, and the definitional breaks between series that are not comparable.
 
-    Reads ``resources/series.csv``, one row per (series_id), in file order.
+    Reads ``resources/statistical_series.csv``, one row per (series_id), in file order.
     ``root`` loads another copy of the package instead of the installed one.
 
     Columns:
@@ -258,7 +258,7 @@ def load_series(root: str | Path | None = None) -> DataFrame[Series]:
         period_type: Kind of reference period of the series' figures.
         counts_en: What the series counts, as its publisher defines it (English).
         counts_ja: What the series counts, as its publisher defines it (Japanese).
-        preceded_by_series_id: The series this one continues across a definitional break; the two are not comparable (see series).
+        preceded_by_series_id: The series this one continues across a definitional break; the two are not comparable (see statistical_series).
         break_en: How this series' definition differs from the one it follows (English).
         source_id: The document the definition was read from (see sources).
         locator: Where in that document the definition stands.
@@ -269,7 +269,7 @@ def load_series(root: str | Path | None = None) -> DataFrame[Series]:
 
     from .read import read_table
 
-    return cast("DataFrame[Series]", read_table("series", root))
+    return cast("DataFrame[StatisticalSeries]", read_table("statistical_series", root))
 
 
 def load_student_exchange(root: str | Path | None = None) -> DataFrame[StudentExchange]:
@@ -279,7 +279,7 @@ def load_student_exchange(root: str | Path | None = None) -> DataFrame[StudentEx
     ``root`` loads another copy of the package instead of the installed one.
 
     Columns:
-        series_id: The published statistical series the figure belongs to (see series).
+        series_id: The published statistical series the figure belongs to (see statistical_series).
         country_code: Partner country. ISO 3166-1 alpha-2 code.
         direction: Direction of the flow.
         measure: What is counted.
@@ -604,7 +604,7 @@ LOADERS: dict[str, Callable[..., Any]] = {
     "programs": load_programs,
     "program_milestones": load_program_milestones,
     "program_participants": load_program_participants,
-    "series": load_series,
+    "statistical_series": load_statistical_series,
     "student_exchange": load_student_exchange,
     "meetings": load_meetings,
     "meeting_participants": load_meeting_participants,

@@ -26,8 +26,8 @@ __all__ = [
     "ProgramMilestones",
     "ProgramParticipants",
     "Programs",
-    "Series",
     "Sources",
+    "StatisticalSeries",
     "StudentExchange",
 ]
 
@@ -204,7 +204,7 @@ class ProgramParticipants(pa.DataFrameModel):
         unique = ["record_id"]
 
 
-class Series(pa.DataFrameModel):
+class StatisticalSeries(pa.DataFrameModel):
     """Statistical series: The published statistical series that the student_exchange figures belong to: who publishes each, what it counts, its reference period, and the definitional breaks between series that are not comparable."""
 
     series_id: Series[str] = pa.Field(nullable=False, unique=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Series", description="Identifier of the series.")
@@ -215,7 +215,7 @@ class Series(pa.DataFrameModel):
     period_type: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], dtype_kwargs={"categories": ["point_in_time", "japanese_fiscal_year", "calendar_year", "academic_year", "statistical_year"], "ordered": False}, title="Period type", description="Kind of reference period of the series' figures.")
     counts_en: Series[str] = pa.Field(nullable=False, title="What it counts", description="What the series counts, as its publisher defines it (English).")
     counts_ja: Series[str] = pa.Field(nullable=False, title="What it counts (Japanese)", description="What the series counts, as its publisher defines it (Japanese).")
-    preceded_by_series_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Preceded by", description="The series this one continues across a definitional break; the two are not comparable (see series).")
+    preceded_by_series_id: Series[str] = pa.Field(nullable=True, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Preceded by", description="The series this one continues across a definitional break; the two are not comparable (see statistical_series).")
     break_en: Series[str] = pa.Field(nullable=True, title="Definitional break", description="How this series' definition differs from the one it follows (English).")
     source_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Source", description="The document the definition was read from (see sources).")
     locator: Series[str] = pa.Field(nullable=False, title="Locator", description="Where in that document the definition stands.")
@@ -223,7 +223,7 @@ class Series(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, title="Note", description="Caveats: what the series does not count, how it differs from others (English).")
 
     class Config:
-        name = "series"
+        name = "statistical_series"
         title = "Statistical series"
         strict = True
         ordered = True
@@ -234,7 +234,7 @@ class Series(pa.DataFrameModel):
 class StudentExchange(pa.DataFrameModel):
     """Student exchange: Students exchanged between Japan and its G7 partners, one observation per row: a figure of a published series (JASSO, IIE Open Doors, MEXT's compilation of OECD/UNESCO/IIE statistics) for one country, direction, measure and reference period, with the document it was read from and how well it is attested. The briefing's exchange table is the 24 rows whose source_id is mext-2025-12-18."""
 
-    series_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Series", description="The published statistical series the figure belongs to (see series).")
+    series_id: Series[str] = pa.Field(nullable=False, str_matches="^[a-z0-9]+(-[a-z0-9]+)*$", title="Series", description="The published statistical series the figure belongs to (see statistical_series).")
     country_code: Series[str] = pa.Field(nullable=False, str_matches="^[A-Z]{2}$", title="Country", description="Partner country. ISO 3166-1 alpha-2 code.")
     direction: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["inbound", "outbound"], dtype_kwargs={"categories": ["inbound", "outbound"], "ordered": False}, title="Direction", description="Direction of the flow.")
     measure: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term", "studying_abroad_for_credit"], dtype_kwargs={"categories": ["enrolled", "government_sponsored", "mainly_short_to_mid_term", "mainly_long_term", "studying_abroad_for_credit"], "ordered": False}, title="Measure", description="What is counted.")
@@ -539,7 +539,7 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "programs": Programs,
     "program_milestones": ProgramMilestones,
     "program_participants": ProgramParticipants,
-    "series": Series,
+    "statistical_series": StatisticalSeries,
     "student_exchange": StudentExchange,
     "meetings": Meetings,
     "meeting_participants": MeetingParticipants,

@@ -28,7 +28,7 @@ def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
     yield from _sources_list_problems(package, frames)
-    if "student_exchange" in frames and "series" in frames and "sources" in frames:
+    if "student_exchange" in frames and "statistical_series" in frames and "sources" in frames:
         yield from _attestation_problems(package, frames)
     if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
         yield from _claim_problems(package, frames)
@@ -155,7 +155,10 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
                 )
                 if part
             )
-            message = f"the descriptor's sources list is not derived from the rows ({what}): run `make hash`"
+            message = (
+                f"the descriptor's sources list is not derived from the rows ({what}): "
+                "run `make hash`"
+            )
             yield Problem(
                 DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
             )
@@ -191,8 +194,8 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
     )
     publisher_of_series = dict(
         zip(
-            frames["series"]["series_id"].astype("str"),
-            frames["series"]["publisher_organization_id"].astype("str"),
+            frames["statistical_series"]["series_id"].astype("str"),
+            frames["statistical_series"]["publisher_organization_id"].astype("str"),
             strict=True,
         )
     )
