@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--path", help="datapackage.json or its folder (default: installed)")
     h = sub.add_parser(
         "hash",
-        help="record what the descriptor derives from the data: each resource's sources list, sha256 and size",
+        help="record what the descriptor derives from the data: sources lists, hashes",
     )
     h.add_argument("path", nargs="?", help="datapackage.json or its folder (default: .)")
     g = sub.add_parser("generate", help="regenerate models.py and loaders.py from the descriptor")
