@@ -1,12 +1,13 @@
 """MkDocs hook: build the site from a staged copy of ``docs/`` plus the generated pages.
 
 The generated pages (one per table, the table index, the relationship diagram, the charts,
-claims, corrections, and the changelog and contributing guide included from the repository
-root) and byte-identical copies of the CSV files are written, with a copy of ``docs/``, to a
-temporary folder that becomes the build's ``docs_dir``. Nothing generated is written to the
-repository. Staging real files (rather than adding virtual files in ``on_files``) lets
-mkdocs-static-i18n treat generated pages exactly like hand-written ones: it rebuilds the
-``File`` objects of every language from ``docs_dir``.
+the series and their sources and coverage (``japus_series``), claims, corrections, and the
+changelog and contributing guide included from the repository root) and byte-identical
+copies of the CSV files are written, with a copy of ``docs/``, to a temporary folder that
+becomes the build's ``docs_dir``. Nothing generated is written to the repository. Staging real
+files (rather than adding virtual files in ``on_files``) lets mkdocs-static-i18n treat
+generated pages exactly like hand-written ones: it rebuilds the ``File`` objects of every
+language from ``docs_dir``.
 
 The "Tables" entry of ``nav`` (``tables/index.md``) is expanded into a section listing every
 table, so that a new table in ``datapackage.json`` appears in the site with no edit.
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from japus_pages import generate, rewrite_links, site_link
+from japus_series import PAGES as SERIES_PAGES
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -65,7 +67,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     shutil.copytree(
         source, docs, ignore=shutil.ignore_patterns("hooks", "overrides", "__pycache__")
     )
-    table_pages = generate(root, docs, config.use_directory_urls)
+    table_pages = generate(root, docs, config.use_directory_urls, SERIES_PAGES)
     _tables[:] = [Path(p).stem for p in table_pages]
     config.docs_dir = str(docs)
     _staged.add(config.docs_dir)

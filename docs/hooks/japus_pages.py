@@ -17,7 +17,7 @@ import io
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -79,7 +79,8 @@ TEXT: dict[str, dict[str, str]] = {
         "from": "From",
         "to": "To",
         "charts_title": "Charts",
-        "charts_intro": "Drawn at build time from the CSV files; hover a bar for its figure.",
+        "charts_intro": "Drawn at build time from the CSV files; hover a bar for its figure. "
+        "Each statistical series over the years, with its gaps and breaks: [Series](series.md).",
         "claims_title": "Claims",
         "claims_intro": "Each narrative figure of the briefing beside the value computed from "
         "its own tables (by `japus_data.claims.evaluate`), with the tolerance the claim is "
@@ -104,9 +105,13 @@ TEXT: dict[str, dict[str, str]] = {
         "corrected": "Corrected",
         "reason": "Reason",
         "applied_to": "Applied to",
-        "exchange_title": "Students exchanged with each partner country, {direction}",
-        "exchange_desc": "Students by partner country and measure, from the student_exchange "
-        "table.",
+        "exchange_title": "The briefing's table: students exchanged with each partner "
+        "country, {direction}",
+        "exchange_desc": "Students by partner country and measure: the rows of the "
+        "student_exchange table read in the briefing itself.",
+        "observations_title": "Every figure, by series and country",
+        "observations_desc": "Each row of the student_exchange table as a bar, grouped by "
+        "series and country and ordered by period. The series page draws them as lines.",
         "participants_title": "Program participants by year",
         "participants_desc": "Participants per program, direction and period, from the "
         "program_participants table.",
@@ -161,7 +166,8 @@ TEXT: dict[str, dict[str, str]] = {
         "to": "参照先",
         "charts_title": "グラフ",
         "charts_intro": "CSV ファイルからビルド時に描画しています。棒にカーソルを合わせると数値が"
-        "表示されます。",
+        "表示されます。各統計系列の年ごとの推移（欠けている年と定義の変更を含む）は"
+        "[統計系列](series.md)を参照してください。",
         "claims_title": "資料の記述と検算",
         "claims_intro": "資料の本文にある数値を、資料自身の表から計算した値"
         "（`japus_data.claims.evaluate`）と並べ、許容誤差とともに示します。"
@@ -185,8 +191,12 @@ TEXT: dict[str, dict[str, str]] = {
         "corrected": "訂正後",
         "reason": "理由（英語）",
         "applied_to": "適用先",
-        "exchange_title": "相手国別の留学生交流（{direction}）",
-        "exchange_desc": "相手国別・区分別の学生数（student_exchange 表）。",
+        "exchange_title": "資料の表：相手国別の留学生交流（{direction}）",
+        "exchange_desc": "相手国別・区分別の学生数（student_exchange 表のうち、資料自体から"
+        "読み取った行）。",
+        "observations_title": "すべての数値（系列・国別）",
+        "observations_desc": "student_exchange 表の各行を棒で示し、系列・国ごとにまとめて期間順に"
+        "並べています。統計系列のページでは線グラフで示しています。",
         "participants_title": "年度別のプログラム参加者数",
         "participants_desc": "プログラム・方向・期間別の参加者数（program_participants 表）。",
         "changelog_note": "変更履歴は英語で記録しています。",
@@ -408,9 +418,19 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def briefing_source(site: Site) -> str:
+    """The source_id of the briefing itself: the package's first source."""
+    return str(site.package.raw["sources"][0]["source_id"])
+
+
 def exchange_charts(site: Site, lang: str) -> list[str]:
-    """Students exchanged with each partner, one chart per direction, bars by measure."""
+    """The briefing's exchange table: one chart per direction, a bar per country and measure.
+
+    Only the rows read in the briefing itself (``source_id`` is the briefing's): the other rows
+    are earlier years of the series, drawn on the series page.
+    """
     table = site.package.table("student_exchange")
+    briefing = briefing_source(site)
     countries = sorted(
         (r for r in site.rows["countries"] if r.get("table_column")),
         key=lambda r: int(r["table_column"]),
@@ -418,7 +438,11 @@ def exchange_charts(site: Site, lang: str) -> list[str]:
     name_key = "name_ja" if lang == "ja" else "name_en"
     charts = []
     for direction in table.field("direction").categories or ():
-        rows = [r for r in site.rows["student_exchange"] if r["direction"] == direction]
+        rows = [
+            r
+            for r in site.rows["student_exchange"]
+            if r["direction"] == direction and r["source_id"] == briefing
+        ]
         groups = []
         for country in countries:
             bars = tuple(
@@ -446,6 +470,44 @@ def exchange_charts(site: Site, lang: str) -> list[str]:
             )
         )
     return charts
+
+
+def observation_charts(site: Site, lang: str) -> list[str]:
+    """Every row of student_exchange as a bar: one group per series and country, by period."""
+    table = site.package.table("student_exchange")
+    series_table = next(fk.resource for fk in table.foreign_keys if fk.fields == ("series_id",))
+    name_key = "name_ja" if lang == "ja" else "name_en"
+    countries = {r["country_code"]: i for i, r in enumerate(site.rows["countries"])}
+    rows = site.rows["student_exchange"]
+    groups = []
+    for series in site.rows[series_table]:
+        mine = [r for r in rows if r["series_id"] == series["series_id"]]
+        codes = sorted({r["country_code"] for r in mine}, key=lambda c: countries.get(c, 99))
+        for code in codes:
+            country = site.lookup("countries", "country_code", code)
+            bars = tuple(
+                Bar(
+                    label=f"{r['period_as_stated']} — "
+                    f"{site.label(table, 'measure', r['measure'], lang)}",
+                    value=int(r["students"]),
+                    series=r["measure"],
+                )
+                for r in sorted(mine, key=lambda r: (r["period_start"], r["measure"]))
+                if r["country_code"] == code
+            )
+            name = series.get(name_key) or series["name_en"]
+            groups.append(Group(f"{name} — {country.get(name_key) or code} ({code})", bars))
+    if not groups:
+        return []
+    return [
+        bar_chart(
+            TEXT[lang]["observations_title"],
+            TEXT[lang]["observations_desc"],
+            groups,
+            lang,
+            "chart-student-exchange-observations",
+        )
+    ]
 
 
 def participants_charts(site: Site, lang: str) -> list[str]:
@@ -489,7 +551,12 @@ def participants_charts(site: Site, lang: str) -> list[str]:
     ]
 
 
+# The charts of each table's page (every row drawn), and those of the charts page.
 CHARTS: dict[str, Callable[[Site, str], list[str]]] = {
+    "student_exchange": observation_charts,
+    "program_participants": participants_charts,
+}
+CHARTS_PAGE: dict[str, Callable[[Site, str], list[str]]] = {
     "student_exchange": exchange_charts,
     "program_participants": participants_charts,
 }
@@ -679,7 +746,7 @@ def relationships_page(site: Site, lang: str) -> str:
 def charts_page(site: Site, lang: str) -> str:
     t = TEXT[lang]
     out = [f"# {t['charts_title']}", "", t["charts_intro"], ""]
-    for name, make in CHARTS.items():
+    for name, make in CHARTS_PAGE.items():
         if name not in site.rows:
             continue
         table = site.package.table(name)
@@ -861,11 +928,17 @@ def page_url(name: str, lang: str, directory_urls: bool) -> str:
     return f"{prefix}{name}/" if directory_urls else f"{prefix}{name}.html"
 
 
-def generate(root: Path, out: Path, directory_urls: bool = True) -> list[str]:
+def generate(
+    root: Path,
+    out: Path,
+    directory_urls: bool = True,
+    extra_pages: Mapping[str, Callable[[Site, str], str]] | None = None,
+) -> list[str]:
     """Write every generated page and data file under ``out``; return the table page names.
 
     ``directory_urls`` is MkDocs' ``use_directory_urls``: the form of the URLs that link a
-    translated page to the page of its original.
+    translated page to the page of its original. ``extra_pages`` adds pages made by other
+    modules (name → function of the site and the language), such as ``japus_series.PAGES``.
     """
     site = load_site(root)
     (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -880,6 +953,7 @@ def generate(root: Path, out: Path, directory_urls: bool = True) -> list[str]:
         "charts": charts_page,
         "claims": claims_page,
         "corrections": corrections_page,
+        **(extra_pages or {}),
     }
     for lang in LANGS:
         for table in site.package.tables:
