@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "student_exchange"
-NEEDED = ["sources", "countries", "organizations", TABLE]  # the foreign keys' closure
+NEEDED = ["sources", "countries", "organizations", "statistical_series", TABLE]  # the foreign keys' closure
 BIN = Path(sys.executable).parent
 COUNTRIES = ["US", "FR", "GB", "DE", "IT", "CA", "JP"]
 DIRECTIONS = ["inbound", "outbound"]
@@ -67,6 +67,7 @@ def rows_frame(n: int) -> object:
     rng = np.random.default_rng(0)
     return pd.DataFrame(
         {
+            "series_id": "jasso-international-students",
             "country_code": np.array(COUNTRIES)[i % len(COUNTRIES)],
             "direction": np.array(DIRECTIONS)[(i // len(COUNTRIES)) % len(DIRECTIONS)],
             "measure": np.array(MEASURES)[(i // (len(COUNTRIES) * len(DIRECTIONS))) % 4],
@@ -76,9 +77,12 @@ def rows_frame(n: int) -> object:
             "period_start": dates,
             "period_end": dates,
             "period_as_stated": dates + "時点",
-            "source_id": "jasso-2024-international-students",
-            "footnote_marker": "*1",
+            "source_id": "mext-2025-12-18",
             "locator": "generated row " + pd.Series(i + 2).astype(str),
+            "cited_source_id": "jasso-2024-international-students",
+            "attestation": "single_secondary_source",
+            "corroborating_source_id": "",
+            "corroborating_locator": "",
             "note": "",
         }
     )
@@ -100,7 +104,7 @@ def make_package(folder: Path, n: int, errors: bool) -> list[tuple[int, str]]:
     """Write a package with an ``n``-row student_exchange; return the broken (row, field)."""
     import pandas as pd
 
-    from japus_data.integrity import refresh_hashes
+    from japus_data.integrity import refresh_derived
 
     folder.mkdir(parents=True, exist_ok=True)
     raw = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -126,7 +130,7 @@ def make_package(folder: Path, n: int, errors: bool) -> list[tuple[int, str]]:
     (folder / "datapackage.json").write_text(
         json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    refresh_hashes(folder)
+    refresh_derived(folder)
     return broken
 
 

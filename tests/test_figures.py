@@ -22,8 +22,17 @@ def _source_lines() -> list[str]:
     return SOURCE_TEXT.read_text(encoding="utf-8").splitlines()
 
 
-def _students(direction: str, measure: str) -> list[int]:
+BRIEFING = "mext-2025-12-18"
+
+
+def _briefing_table() -> pd.DataFrame:
+    """The briefing's exchange table: the rows of student_exchange read from the briefing."""
     frame = japus_data.load_student_exchange()
+    return frame[frame["source_id"] == BRIEFING]
+
+
+def _students(direction: str, measure: str) -> list[int]:
+    frame = _briefing_table()
     rows = frame[(frame["direction"] == direction) & (frame["measure"] == measure)]
     by_country = rows.set_index("country_code")["students"]
     return [int(by_country[c]) for c in COUNTRIES]
@@ -36,7 +45,14 @@ def test_all_24_exchange_figures_match_the_source_table() -> None:
     assert _students("inbound", "government_sponsored") == inbound[1::2]
     assert _students("outbound", "mainly_short_to_mid_term") == _numbers(lines[16])
     assert _students("outbound", "mainly_long_term") == _numbers(lines[17])
-    assert len(japus_data.load_student_exchange()) == 24
+    assert len(_briefing_table()) == 24  # the briefing's own table: 6 countries x 4 rows
+
+
+def test_the_claims_read_the_same_briefing_table() -> None:
+    from japus_data.claims import briefing_exchange_table
+
+    tables = {"student_exchange": japus_data.load_student_exchange()}
+    assert briefing_exchange_table(tables).equals(_briefing_table())
 
 
 def test_exchange_figures_as_published() -> None:
@@ -54,37 +70,43 @@ def test_exchange_figures_as_published() -> None:
 
 
 def test_reference_periods_are_typed_as_what_they_are() -> None:
-    frame = japus_data.load_student_exchange()
+    frame = _briefing_table().copy()
     frame["key"] = frame["measure"].astype(str) + "/" + frame["country_code"].astype(str)
-    periods = frame.set_index("key")[["period_type", "period_start", "period_end", "source_id"]]
+    columns = ["period_type", "period_start", "period_end", "period_as_stated", "cited_source_id"]
+    periods = frame.set_index("key")[columns]
     assert tuple(periods.loc["enrolled/US"]) == (
         "point_in_time",
         pd.Timestamp("2024-05-01"),
         pd.Timestamp("2024-05-01"),
+        "2024年5月1日時点",
         "jasso-2024-international-students",
     )
     assert tuple(periods.loc["mainly_short_to_mid_term/FR"]) == (
         "japanese_fiscal_year",
         pd.Timestamp("2023-04-01"),
         pd.Timestamp("2024-03-31"),
+        "2023年度中",
         "jasso-fy2023-japanese-students-abroad",
     )
+    # Open Doors' academic year 2023/24, which MEXT files under 2023: stated as 2023年中.
     assert tuple(periods.loc["mainly_long_term/US"]) == (
-        "calendar_year",
-        pd.Timestamp("2023-01-01"),
-        pd.Timestamp("2023-12-31"),
+        "academic_year",
+        pd.Timestamp("2023-07-01"),
+        pd.Timestamp("2024-06-30"),
+        "2023年中",
         "iie-open-doors",
     )
     assert tuple(periods.loc["mainly_long_term/CA"]) == (
-        "calendar_year",
+        "statistical_year",
         pd.Timestamp("2022-01-01"),
         pd.Timestamp("2022-12-31"),
+        "2022年中",
         "oecd-education-at-a-glance",
     )
 
 
 def test_outbound_rows_carry_the_overlap_caveat() -> None:
-    frame = japus_data.load_student_exchange()
+    frame = _briefing_table()
     outbound = frame[frame["direction"] == "outbound"]
     assert len(outbound) == 12
     assert outbound["note"].str.contains("一部重複している場合がある", regex=False).all()
@@ -152,10 +174,10 @@ def _participants() -> pd.DataFrame:
         ("fulbright-fy2025-sent-stem", "fulbright", "outbound", "stem", None, 7),
         ("fulbright-fy2025-received-all", "fulbright", "inbound", "all_fields", None, 40),
         ("fulbright-fy2025-sent-all", "fulbright", "outbound", "all_fields", None, 30),
-        ("map-fund-2024-2025-received", "map-fund", "inbound", "all_fields", None, 12),
-        ("map-fund-2024-2025-sent", "map-fund", "outbound", "all_fields", None, 13),
-        ("map-fund-2025-2026-received", "map-fund", "inbound", "all_fields", None, 35),
-        ("map-fund-2025-2026-sent", "map-fund", "outbound", "all_fields", None, 35),
+        ("map-fund-2024-2025-received", "map-fund", "inbound", "all_fields", "US", 12),
+        ("map-fund-2024-2025-sent", "map-fund", "outbound", "all_fields", "US", 13),
+        ("map-fund-2025-2026-received", "map-fund", "inbound", "all_fields", "US", 35),
+        ("map-fund-2025-2026-sent", "map-fund", "outbound", "all_fields", "US", 35),
     ],
 )
 def test_program_participants(
@@ -177,11 +199,23 @@ def test_program_periods() -> None:
         pd.Timestamp("2025-04-01"),
         pd.Timestamp("2026-03-31"),
     )
+    # 2024~2025年 is the academic year 2024-25 (the U.S.-Japan Council's cohorts).
     map_row = rows.loc["map-fund-2024-2025-sent"]
-    assert (map_row["period_precision"], map_row["period_as_stated"]) == (
-        "year_range",
-        "2024~2025年",
-    )
+    assert (
+        map_row["period_precision"],
+        map_row["period_start"],
+        map_row["period_end"],
+        map_row["period_as_stated"],
+    ) == ("academic_year", pd.Timestamp("2024-07-01"), pd.Timestamp("2025-06-30"), "2024~2025年")
+
+
+def test_subsets_are_explicit() -> None:
+    rows = _participants()
+    subsets = rows["subset_of_record_id"].dropna().to_dict()
+    assert subsets == {
+        "jasso-stem-doctoral-slot-fy2025-selected-us": "jasso-stem-doctoral-slot-fy2025-selected-all",
+        "fulbright-fy2025-sent-stem": "fulbright-fy2025-sent-all",
+    }
 
 
 def test_program_facts() -> None:

@@ -17,31 +17,12 @@ from .conftest import ROOT
 
 TABLES = parse_package(ROOT).table_names
 
-# Row counts of release 1.0.0: a truncated or padded table fails here.
-EXPECTED_ROWS = {
-    "sources": 7,
-    "countries": 7,
-    "organizations": 23,
-    "programs": 7,
-    "program_milestones": 5,
-    "program_participants": 9,
-    "student_exchange": 24,
-    "meetings": 5,
-    "meeting_participants": 4,
-    "agreements": 4,
-    "agreement_parties": 8,
-    "agreement_provisions": 2,
-    "cooperation_areas": 7,
-    "cooperation_activities": 11,
-    "activity_areas": 12,
-    "activity_organizations": 20,
-    "claims": 4,
-    "corrections": 5,
-}
 
-
-def test_every_table_has_an_expected_row_count() -> None:
-    assert sorted(EXPECTED_ROWS) == sorted(TABLES)
+def csv_records(name: str, package: Package) -> int:
+    """Records in a table's file as the standard library reads them: the loader must return
+    exactly these, whatever the contributors have added (no total is kept in the tests)."""
+    with (package.root / package.table(name).path).open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
 
 
 def test_tables_lists_the_descriptor_order() -> None:
@@ -54,7 +35,7 @@ def test_loader_returns_declared_dtypes_and_rows(name: str, package: Package) ->
     frame = loader()
     table = package.table(name)
     assert list(frame.columns) == table.field_names
-    assert len(frame) == EXPECTED_ROWS[name]
+    assert len(frame) == csv_records(name, package) > 0
     expected = pandas_dtypes(table)
     assert {c: frame[c].dtype for c in frame.columns} == expected
     assert isinstance(frame.index, pd.RangeIndex)
