@@ -24,10 +24,12 @@ run: setup
 test: setup
 	$(PY) -m pytest
 
-# For contributors: after editing a CSV, record its new hash; after editing the schema in
-# datapackage.json, regenerate the pandera models and loaders.
+# For contributors: after editing any CSV or the schema, record everything derived from them:
+# each resource's sources list, hashes and sizes (japus-data hash), and the pandera models and
+# loaders (japus-data generate). The one command of the "add a survey year" walkthrough.
 hash: setup
 	$(VENV)/bin/japus-data hash
+	$(VENV)/bin/japus-data generate
 
 generate: setup
 	$(VENV)/bin/japus-data generate

@@ -122,7 +122,7 @@ def make_package(folder: Path, n: int, errors: bool) -> list[tuple[int, str]]:
                 for key in ("country_code", "direction", "measure", "period_start"):
                     frame.at[position, key] = str(frame.at[position - 1, key])
                 frame.at[position, "period_end"] = str(frame.at[position, "period_start"])
-                broken.append((row, "country_code,direction,measure,period_start"))
+                broken.append((row, "series_id,country_code,direction,measure,period_start"))
             else:
                 frame.at[position, field] = value
                 broken.append((row, field))

@@ -157,14 +157,15 @@ def _apa(ref: Reference) -> str:
     return f"{ref.author}. ({date}). {ref.title}.{note}"
 
 
-def _bib(value: str) -> str:
+def bibtex_text(value: str) -> str:
+    """``value`` with the characters BibTeX treats specially escaped."""
     for char in "\\&%$#_{}":
         value = value.replace(char, "\\" + char)
     return value
 
 
 def _bibtex(ref: Reference) -> str:
-    fields = [("author", "{" + _bib(ref.author) + "}"), ("title", _bib(ref.title))]
+    fields = [("author", "{" + bibtex_text(ref.author) + "}"), ("title", bibtex_text(ref.title))]
     if ref.year:
         fields.append(("year", ref.year))
     if ref.date and len(ref.date) >= 10:
@@ -173,7 +174,7 @@ def _bibtex(ref: Reference) -> str:
         fields.append(("version", ref.version))
         fields.append(("howpublished", "Data set"))
     if ref.note:
-        fields.append(("note", _bib(ref.note)))
+        fields.append(("note", bibtex_text(ref.note)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{ref.key},\n{body}\n}}"
 

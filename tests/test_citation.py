@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 import japus_data
+from japus_data.citation import bibtex_text
 from japus_data.citation import read_sources, source_citation
 from japus_data.cli import main
 from japus_data.descriptor import Package
@@ -98,7 +99,8 @@ def test_cite_a_table_names_the_sources_of_its_rows(
     assert set(frame["source_id"]) <= keys
     assert "mext-2025-12-18" in keys
     for source_id in set(frame["source_id"]):
-        assert str(sources.loc[source_id, "publisher_en"]) in out
+        publisher = str(sources.loc[source_id, "publisher_en"])
+        assert "{" + bibtex_text(publisher) + "}" in out
 
 
 def test_cite_student_exchange_lists_the_surveys(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,11 +14,21 @@ from typing import Any
 import pytest
 
 from japus_data.cli import main
+from japus_data.descriptor import parse_package
 from japus_data.diff import diff_packages
 
 from .conftest import ROOT, git
 
 OLD = str(ROOT)
+with (ROOT / "resources" / "student_exchange.csv").open(encoding="utf-8", newline="") as _f:
+    N = sum(1 for _ in csv.DictReader(_f))  # rows of student_exchange, however many there are
+V = parse_package(ROOT).version  # the repository's version, and the recipe's next ones
+_major, _minor, _patch = (int(part) for part in V.split("."))
+MAJOR, MINOR, PATCH = (
+    f"{_major + 1}.0.0",
+    f"{_major}.{_minor + 1}.0",
+    f"{_major}.{_minor}.{_patch + 1}",
+)
 Rows = list[list[str]]
 
 
@@ -84,12 +94,12 @@ def test_identical_versions(capsys: pytest.CaptureFixture[str], package_copy: Pa
     code, out, err = run(capsys, OLD, str(package_copy))
     assert (code, err) == (0, "")
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({V})\n"
         "\n"
         "no changes\n"
         "\n"
-        "version: 1.0.0 → 1.0.0\n"
-        "suggested version: 1.0.0 (no change)\n"
+        f"version: {V} → {V}\n"
+        f"suggested version: {V} (no change)\n"
     )
 
 
@@ -98,21 +108,21 @@ def test_appended_row_is_minor(capsys: pytest.CaptureFixture[str], package_copy:
     code, out, _ = run(capsys, OLD, str(package_copy))
     assert code == 0
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
-        "WARNING: NEW's version is 1.0.0; the recipe gives 1.1.0 (minor)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({V})\n"
+        f"WARNING: NEW's version is {V}; the recipe gives {MINOR} (minor)\n"
         "\n"
         "countries: 7 → 8 rows: 1 added, 0 removed, 0 changed\n"
         "  + KR\n"
         "\n"
-        "version: 1.0.0 → 1.0.0\n"
-        "suggested version: 1.1.0 (minor: rows appended to countries)\n"
+        f"version: {V} → {V}\n"
+        f"suggested version: {MINOR} (minor: rows appended to countries)\n"
     )
     # Bumped as the recipe says: no warning, and --fail-on-version passes.
-    set_version(package_copy, "1.1.0")
+    set_version(package_copy, MINOR)
     code, out, _ = run(capsys, OLD, str(package_copy), "--fail-on-version")
     assert code == 0
     assert "WARNING" not in out
-    set_version(package_copy, "1.0.1")
+    set_version(package_copy, PATCH)
     assert run(capsys, OLD, str(package_copy), "--fail-on-version")[0] == 1
 
 
@@ -120,18 +130,18 @@ def test_deleted_row_warns_and_can_fail(
     capsys: pytest.CaptureFixture[str], package_copy: Path
 ) -> None:
     edit_rows(package_copy, "countries", delete_row("IT"))
-    set_version(package_copy, "2.0.0")
+    set_version(package_copy, MAJOR)
     code, out, _ = run(capsys, OLD, str(package_copy))
     assert code == 0
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (2.0.0)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({MAJOR})\n"
         "WARNING: countries lost 1 row (7 → 6 rows; 0 added)\n"
         "\n"
         "countries: 7 → 6 rows: 0 added, 1 removed, 0 changed\n"
         "  - IT\n"
         "\n"
-        "version: 1.0.0 → 2.0.0\n"
-        "suggested version: 2.0.0 (major: rows removed from countries)\n"
+        f"version: {V} → {MAJOR}\n"
+        f"suggested version: {MAJOR} (major: rows removed from countries)\n"
     )
     code, _, err = run(capsys, OLD, str(package_copy), "--fail-on-removed", "--format", "json")
     assert code == 1
@@ -144,30 +154,31 @@ def test_changed_value_by_composite_key(
     def change(rows: Rows) -> None:
         header = rows[0]
         for r in rows[1:]:
-            if r[:3] == ["FR", "inbound", "enrolled"]:
+            if r[1:4] == ["FR", "inbound", "enrolled"] and "2024-05-01" in r:
                 r[header.index("students")] = "2013"
                 r[header.index("note")] = "Fixed | checked"
 
     edit_rows(package_copy, "student_exchange", change)
-    set_version(package_copy, "1.0.1")
+    set_version(package_copy, PATCH)
     code, out, _ = run(capsys, OLD, str(package_copy))
     assert code == 0
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (1.0.1)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({PATCH})\n"
         "\n"
-        "student_exchange: 24 → 24 rows: 0 added, 0 removed, 1 changed\n"
-        "  ~ country_code=FR, direction=inbound, measure=enrolled, period_start=2024-05-01\n"
+        f"student_exchange: {N} → {N} rows: 0 added, 0 removed, 1 changed\n"
+        "  ~ series_id=jasso-international-students, country_code=FR, direction=inbound, "
+        "measure=enrolled, period_start=2024-05-01\n"
         "      students: '2012' → '2013'\n"
         "      note: '' → 'Fixed | checked'\n"
         "\n"
-        "version: 1.0.0 → 1.0.1\n"
-        "suggested version: 1.0.1 (patch: values fixed in student_exchange)\n"
+        f"version: {V} → {PATCH}\n"
+        f"suggested version: {PATCH} (patch: values fixed in student_exchange)\n"
     )
     code, out, _ = run(capsys, OLD, str(package_copy), "--format", "markdown")
     assert code == 0
-    assert "| `student_exchange` | changed | 24 | 24 | 0 | 0 | 1 |  |" in out
+    assert f"| `student_exchange` | changed | {N} | {N} | 0 | 0 | 1 |  |" in out
     assert "  - `note`: `∅` → `Fixed \\| checked`" in out
-    assert "Version: 1.0.0 → 1.0.1 ✅ follows the recipe" in out
+    assert f"Version: {V} → {PATCH} ✅ follows the recipe" in out
 
 
 def test_added_column_and_retyped_field_are_major(
@@ -176,7 +187,8 @@ def test_added_column_and_retyped_field_are_major(
     def add_field(raw: dict[str, Any]) -> None:
         fields = resource(raw, "countries")["schema"]["fields"]
         fields.append({"name": "region", "type": "string"})
-        resource(raw, "student_exchange")["schema"]["fields"][3]["type"] = "number"
+        fields = resource(raw, "student_exchange")["schema"]["fields"]
+        next(f for f in fields if f["name"] == "students")["type"] = "number"
 
     def add_column(rows: Rows) -> None:
         rows[0].append("region")
@@ -188,17 +200,17 @@ def test_added_column_and_retyped_field_are_major(
     code, out, _ = run(capsys, OLD, str(package_copy))
     assert code == 0
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
-        "WARNING: NEW's version is 1.0.0; the recipe gives 2.0.0 (major)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({V})\n"
+        f"WARNING: NEW's version is {V}; the recipe gives {MAJOR} (major)\n"
         "\n"
         "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n"
         "  schema: column added: region (string)\n"
         "\n"
-        "student_exchange: 24 → 24 rows: 0 added, 0 removed, 0 changed\n"
+        f"student_exchange: {N} → {N} rows: 0 added, 0 removed, 0 changed\n"
         "  schema: column retyped: students integer → number\n"
         "\n"
-        "version: 1.0.0 → 1.0.0\n"
-        "suggested version: 2.0.0 (major: column countries.region added; "
+        f"version: {V} → {V}\n"
+        f"suggested version: {MAJOR} (major: column countries.region added; "
         "column student_exchange.students retyped integer → number)\n"
     )
 
@@ -216,7 +228,8 @@ def test_file_column_the_schema_lacks(
     assert "countries: 7 → 7 rows: 0 added, 0 removed, 0 changed\n" in out
     assert "  file: column removed: note (still in the schema)\n" in out
     assert (
-        "suggested version: 2.0.0 (major: column countries.note removed from the CSV file)" in out
+        f"suggested version: {MAJOR} (major: column countries.note removed from the CSV file)"
+        in out
     )
 
 
@@ -232,9 +245,9 @@ def test_dropped_and_added_tables(capsys: pytest.CaptureFixture[str], package_co
     code, out, _ = run(capsys, OLD, str(package_copy), "--fail-on-removed")
     assert code == 1
     assert out == (
-        f"diff {OLD} (1.0.0) → {package_copy} (1.0.0)\n"
+        f"diff {OLD} ({V}) → {package_copy} ({V})\n"
         "WARNING: table claims removed: 4 rows lost\n"
-        "WARNING: NEW's version is 1.0.0; the recipe gives 2.0.0 (major)\n"
+        f"WARNING: NEW's version is {V}; the recipe gives {MAJOR} (major)\n"
         "tables added: countries_copy\n"
         "tables removed: claims\n"
         "\n"
@@ -242,8 +255,8 @@ def test_dropped_and_added_tables(capsys: pytest.CaptureFixture[str], package_co
         "\n"
         "claims: table removed, 4 rows lost\n"
         "\n"
-        "version: 1.0.0 → 1.0.0\n"
-        "suggested version: 2.0.0 (major: table claims removed)\n"
+        f"version: {V} → {V}\n"
+        f"suggested version: {MAJOR} (major: table claims removed)\n"
     )
 
 
@@ -257,7 +270,7 @@ def test_metadata_change_is_a_patch(package_copy: Path) -> None:
     result = diff_packages(OLD, str(package_copy)).to_dict()
     assert result["tables"]["countries"]["metadata"] == ["description", "country_code.description"]
     assert result["metadata"] == ["keywords"]
-    assert (result["bump"], result["suggested_version"]) == ("patch", "1.0.1")
+    assert (result["bump"], result["suggested_version"]) == ("patch", f"{PATCH}")
 
 
 def test_json_report(capsys: pytest.CaptureFixture[str], package_copy: Path) -> None:
@@ -267,7 +280,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str], package_copy: Path) -> 
     code, out, _ = run(capsys, OLD, str(package_copy), "--format", "json")
     assert code == 0
     report = json.loads(out)
-    assert report["old"] == {"label": OLD, "version": "1.0.0"}
+    assert report["old"] == {"label": OLD, "version": V}
     assert report["rows_lost"] == {"countries": 1}
     assert report["tables"] == {
         "countries": {
@@ -297,7 +310,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str], package_copy: Path) -> 
             "metadata": [],
         }
     }
-    assert (report["bump"], report["suggested_version"]) == ("major", "2.0.0")
+    assert (report["bump"], report["suggested_version"]) == ("major", MAJOR)
     assert report["version_follows_recipe"] is False
 
 
@@ -340,7 +353,7 @@ def repo(package_copy: Path) -> Path:
 def test_git_revisions(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
     code, out, err = run(capsys, "git:HEAD~1:pkg", "git:main:pkg", "--repo", str(repo))
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == "diff git:HEAD~1:pkg (1.0.0) → git:main:pkg (1.0.0)"
+    assert out.splitlines()[0] == f"diff git:HEAD~1:pkg ({V}) → git:main:pkg ({V})"
     assert "countries: 7 → 8 rows: 1 added, 0 removed, 0 changed\n  + KR\n" in out
 
 

@@ -273,9 +273,9 @@ def test_sqlite_keys_are_declared_and_enforced(exported: dict[str, Path], packag
     con.execute(
         "INSERT INTO claims (claim_id, statement_ja, statement_en, qualifier, value_stated,"
         ' value_computed, unit, tolerance_relative, "check", computation_en, source_id,'
-        " locator) SELECT 'x', statement_ja, statement_en, qualifier, value_stated,"
+        " locator, attestation) SELECT 'x', statement_ja, statement_en, qualifier, value_stated,"
         " value_computed, unit, tolerance_relative, \"check\", computation_en, 'no-such-source',"
-        " locator FROM claims LIMIT 1"
+        " locator, attestation FROM claims LIMIT 1"
     )
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         con.execute("COMMIT")

@@ -60,8 +60,8 @@ MUTATIONS = [
     ),
     (
         "student_exchange",
-        "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-31",
-        "CA,outbound,mainly_long_term,1734,,calendar_year,2022-01-01,2022-12-30",
+        "CA,outbound,mainly_long_term,1734,,statistical_year,2022-01-01,2022-12-31",
+        "CA,outbound,mainly_long_term,1734,,statistical_year,2022-01-01,2022-12-30",
         25,
         "period_end",
     ),
@@ -118,7 +118,7 @@ MUTATIONS = [
         "date_end",
     ),
     ("meetings", "2025-04-03,2025-04-03,day", "2025-04-03,2025-04-02,day", 5, "date_end"),
-    ("sources", ",2025-12-18,title page", ",2025-13-18,title page", 2, "date_published"),
+    ("sources", ",2025-12-18,,,title page", ",2025-13-18,,,title page", 2, "date_published"),
     ("claims", "approximately,4000,3918,", "approximately,4000,3919,", 2, "value_computed"),
     (
         "claims",
