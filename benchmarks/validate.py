@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "student_exchange"
-NEEDED = ["sources", "countries", "organizations", "statistical_series", TABLE]  # the foreign keys' closure
+# The foreign keys' closure:
+NEEDED = ["sources", "countries", "organizations", "statistical_series", TABLE]
 BIN = Path(sys.executable).parent
 COUNTRIES = ["US", "FR", "GB", "DE", "IT", "CA", "JP"]
 DIRECTIONS = ["inbound", "outbound"]

@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 import japus_data
-from japus_data.citation import bibtex_text
-from japus_data.citation import read_sources, source_citation
+from japus_data.citation import bibtex_text, read_sources, source_citation
 from japus_data.cli import main
 from japus_data.descriptor import Package
 from japus_data.errors import UnknownTableError

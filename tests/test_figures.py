@@ -212,8 +212,9 @@ def test_program_periods() -> None:
 def test_subsets_are_explicit() -> None:
     rows = _participants()
     subsets = rows["subset_of_record_id"].dropna().to_dict()
+    slot = "jasso-stem-doctoral-slot-fy2025-selected"
     assert subsets == {
-        "jasso-stem-doctoral-slot-fy2025-selected-us": "jasso-stem-doctoral-slot-fy2025-selected-all",
+        f"{slot}-us": f"{slot}-all",
         "fulbright-fy2025-sent-stem": "fulbright-fy2025-sent-all",
     }
 
