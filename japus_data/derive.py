@@ -58,6 +58,7 @@ def source_entry(row: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]) 
         "date_published": "date_published",
         "reference_period": "reference_period_en",
         "path": "url",
+        "terms": "terms_en",
     }
     for key, column in optional.items():
         if row.get(column):
