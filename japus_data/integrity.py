@@ -16,14 +16,15 @@ from .read import sha256_of
 def refresh_derived(root: Path) -> list[str]:
     """Record everything the descriptor derives from the data: each resource's ``sources``
     list (see :mod:`japus_data.derive`), then each file's hash and size. Returns what
-    changed, as ``name`` (hash) or ``name: sources``."""
+    changed, as ``sources list of <table>`` or ``hash of <table>``."""
     from .derive import refresh_sources
 
     raw = read_descriptor(root)
     listed = refresh_sources(parse_package(root), raw)
     if listed:
         write_descriptor(root, raw)
-    return [f"{name}: sources" for name in listed] + refresh_hashes(root)
+    hashed = refresh_hashes(root)
+    return [f"sources list of {name}" for name in listed] + [f"hash of {name}" for name in hashed]
 
 
 def refresh_hashes(root: Path) -> list[str]:

@@ -87,7 +87,8 @@ def contributed(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     contribute_survey_year(package_copy)
     assert main(["hash", str(package_copy)]) == 0
     out = capsys.readouterr().out
-    assert "student_exchange: sources" in out and "sources" in out
+    for what in ("sources list of student_exchange", "hash of student_exchange", "hash of sources"):
+        assert what in out
     return package_copy
 
 
