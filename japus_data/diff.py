@@ -263,7 +263,8 @@ def load_snapshot(spec: str, repo: str | Path = ".") -> Snapshot:
     for i, resource in enumerate(raw["resources"]):
         if not isinstance(resource, dict):
             raise DiffError(
-                f"{source.label}: {DESCRIPTOR}: /resources/{i}: a resource must be an object"
+                f"{source.label}: {DESCRIPTOR}: /resources/{i}: a resource has no name "
+                "(a resource must be an object)"
             )
         table = _table(resource, source)
         if table.name in tables:
