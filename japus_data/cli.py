@@ -1,7 +1,8 @@
 """The ``japus-data`` command: validate, list, show, hash, generate, diff, export, cite.
 
-Exit codes: 0 valid / done, 1 invalid data, 2 usage or I/O error. Errors on bad input are
-one line each, never a traceback.
+Exit codes: 0 valid / done, 1 invalid data, 2 usage or I/O error (including a descriptor or
+a file that cannot be read safely; ``validate`` and ``export`` report a broken descriptor as
+the validator's problems, exit 1). Errors on bad input are one line each, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .descriptor import DescriptorError
 from .diff import DiffError
-from .errors import JapusDataError, UnknownTableError
+from .errors import JapusDataError, PackageFileError, UnknownTableError
 from .exports import FORMATS as EXPORT_FORMATS
 from .exports import MissingDependencyError
 from .locate import DESCRIPTOR, resolve_root
@@ -214,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "cite":
             return _cite(args.table, args.fmt, args.path)
         return _generate(args.check)
-    except (DiffError, MissingDependencyError) as exc:
+    except (DiffError, MissingDependencyError, DescriptorError, PackageFileError) as exc:
+        # A package that cannot be read (descriptor, an unsafe or unreadable file): one line.
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -222,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a missing file, a folder that is a file, no permission
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (DescriptorError, JapusDataError) as exc:
+    except JapusDataError as exc:
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_INVALID
 

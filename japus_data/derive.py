@@ -70,16 +70,11 @@ def source_entry(row: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]) 
 def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, list[str]]:
     """The text of some columns of a table's file, read as written (before any hash is
     recorded, so without the loader's verification)."""
-    from .checks.descriptor import path_problem
+    from .safepath import read_package_file
 
     if not names:
         return {}
-    problem = path_problem(package.root, table.path)
-    if problem:
-        from .errors import DescriptorError
-
-        raise DescriptorError(f"resource {table.name!r}: {problem}")
-    text = (package.root / table.path).read_text(encoding="utf-8")
+    text = read_package_file(package.root, table.path).decode("utf-8")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns: dict[str, list[str]] = {n: [] for n in names}
     for record in reader:

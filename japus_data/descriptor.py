@@ -143,22 +143,73 @@ def _table(raw: dict[str, Any]) -> Table:
     )
 
 
-def read_descriptor(root: Path) -> dict[str, Any]:
-    path = root / DESCRIPTOR
+# A real descriptor nests 7 levels deep; parsing and checking deeper input could exhaust the
+# stack (a RecursionError), so deeper JSON is refused with where it goes too deep.
+MAX_DEPTH = 64
+# Recorded by ``japus-data hash``: the sha256 of what decides how the files are read and
+# checked (see :func:`schema_hash`). The loader re-validates the package when it differs.
+SCHEMA_HASH = "schemaHash"
+# Left out of ``schemaHash``: words for readers, which change no reading of a file.
+DESCRIPTIVE = frozenset(
+    {"title", "title_ja", "description", "description_ja", "label", "label_ja", "example"}
+)
+
+
+def _pointer(parts: list[str | int]) -> str:
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _is_text(value: str) -> bool:
+    """Valid Unicode: JSON's ``\\ud800`` escapes can give lone surrogates, which no
+    encoder writes (a print, a file, a database)."""
+    if value.isascii():
+        return True
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DescriptorError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DescriptorError(f"{path}: cannot read: {exc}") from None
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def tree_problem(raw: object) -> str | None:
+    """Where parsed JSON nests deeper than :data:`MAX_DEPTH` or holds a string that is not
+    valid Unicode, or None. Iterative: no input can exhaust the stack here."""
+    stack: list[tuple[object, list[str | int]]] = [(raw, [])]
+    while stack:
+        value, at = stack.pop()
+        if len(at) > MAX_DEPTH:
+            return f"{_pointer(at[:MAX_DEPTH])}: nested deeper than {MAX_DEPTH} levels"
+        if isinstance(value, str):
+            if not _is_text(value):
+                return f"{_pointer(at)}: a lone surrogate (e.g. \\ud800) is not valid text"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _is_text(key):
+                    return f"{_pointer(at)}: a key with a lone surrogate is not valid text"
+                stack.append((item, [*at, key]))
+        elif isinstance(value, list):
+            stack.extend((item, [*at, i]) for i, item in enumerate(value))
+    return None
+
+
+def loads_descriptor(text: str, where: str) -> dict[str, Any]:
+    """The one parse of a descriptor's text: JSON, an object, bounded depth, valid text.
+
+    Raises :class:`DescriptorError` (one line, starting with ``where``) on anything else.
+    """
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DescriptorError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+            f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise DescriptorError(f"{where}: nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(raw, dict):
-        raise DescriptorError(f"{path}: the descriptor must be a JSON object")
+        raise DescriptorError(f"{where}: the descriptor must be a JSON object")
+    why = tree_problem(raw)
+    if why:
+        raise DescriptorError(f"{where}: {why}")
     return raw
 
 
@@ -168,11 +219,66 @@ def write_descriptor(root: Path, raw: dict[str, Any]) -> None:
     (root / DESCRIPTOR).write_text(text, encoding="utf-8")
 
 
+def read_descriptor(root: Path) -> dict[str, Any]:
+    """The descriptor of the package in ``root``: a regular file of bounded size, parsed by
+    :func:`loads_descriptor`."""
+    from .errors import PackageFileError
+    from .safepath import MAX_DESCRIPTOR_BYTES, read_regular_file
+
+    path = root / DESCRIPTOR
+    try:
+        data = read_regular_file(path, str(path), MAX_DESCRIPTOR_BYTES)
+    except PackageFileError as exc:
+        reason = exc.reason.removeprefix("cannot read: ")
+        prefix = "" if reason == "file not found" or exc.check == "path" else "cannot read: "
+        raise DescriptorError(f"{path}: {prefix}{reason}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(f"{path}: cannot read: {exc}") from None
+    return loads_descriptor(text, str(path))
+
+
+def schema_hash(raw: dict[str, Any]) -> str:
+    """sha256 of what decides how each file is read and checked: every resource as written
+    (name, path, dialect, schema: types, constraints, keys, ``missingValues``, ``trueValues``
+    ...) without its ``hash`` and ``bytes`` and without titles, descriptions and labels."""
+    import hashlib
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in DESCRIPTIVE}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    resources = raw.get("resources")
+    kept = [
+        strip({k: v for k, v in r.items() if k not in ("hash", "bytes", "sources")})
+        if isinstance(r, dict)
+        else r
+        for r in (resources if isinstance(resources, list) else [])
+    ]
+    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def parse_package(root: Path) -> Package:
+    """The package in ``root``, read by the one guarded parse: every property japus-data
+    reads has the type it needs, every resource name is an identifier and every path is
+    safe by its text (see :mod:`japus_data.safepath`). Raises :class:`DescriptorError`
+    naming the first problem and where it is."""
+    from .checks.descriptor import descriptor_shape_problems
+
     raw = read_descriptor(root)
+    problems = descriptor_shape_problems(raw)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run `japus-data validate`)" if problems[1:] else ""
+        raise DescriptorError(f"{root / DESCRIPTOR}: {first.field or '/'}: {first.message}{more}")
     try:
         tables = tuple(_table(r) for r in raw["resources"])
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise DescriptorError(
             f"{root / DESCRIPTOR}: a resource lacks a required property ({exc})"
         ) from None

@@ -20,8 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks.descriptor import path_problem
-from .locate import DESCRIPTOR
+from .descriptor import SCHEMA_HASH, loads_descriptor
+from .errors import DescriptorError, JapusDataError, PackageFileError
+from .locate import DESCRIPTOR, resolve_root
+from .safepath import (
+    MAX_DESCRIPTOR_BYTES,
+    path_problem,
+    path_text_problem,
+    read_package_file,
+    read_regular_file,
+)
 
 if TYPE_CHECKING:
     import subprocess
@@ -34,7 +42,7 @@ Key = tuple[str, ...]
 Row = tuple[str, ...]
 
 
-class DiffError(Exception):
+class DiffError(JapusDataError):
     """A version cannot be read: missing path, unknown revision, broken descriptor or CSV."""
 
 
@@ -74,12 +82,15 @@ class _Folder:
         return path_problem(self.root, path)
 
     def read(self, path: str) -> bytes:
+        """A file of the package, read by the library's one safe reader."""
         try:
-            return (self.root / path).read_bytes()
-        except FileNotFoundError:
-            raise DiffError(f"{self.root / path}: file not found") from None
-        except OSError as exc:
-            raise DiffError(f"{self.root / path}: cannot read: {exc.strerror or exc}") from None
+            if path == DESCRIPTOR:
+                return read_regular_file(self.root / path, path, MAX_DESCRIPTOR_BYTES)
+            return read_package_file(self.root, path)
+        except PackageFileError as exc:
+            reason = exc.reason.removeprefix("cannot read: ")
+            reason = reason if reason == "file not found" else exc.reason
+            raise DiffError(f"{self.root / path}: {reason}") from None
 
 
 class _GitRevision:
@@ -113,10 +124,7 @@ class _GitRevision:
     def problem(self, path: str) -> str | None:
         """Why ``path`` is not a file inside the package, or None, judged by its text alone:
         absolute, with ``..`` or a URL (the revision's files are not on disk to resolve)."""
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as empty:
-            return path_problem(Path(empty), path)
+        return path_text_problem(path)
 
     def read(self, path: str) -> bytes:
         # ./ makes the path relative to the repo folder given, like a path on disk would be.
@@ -134,7 +142,10 @@ def _source(spec: str, repo: Path) -> _Folder | _GitRevision:
         return _GitRevision(repo, rev, subdir, spec)
     path = Path(spec)
     if path.exists():
-        root = path.parent if path.is_file() else path
+        try:
+            root = resolve_root(path)
+        except DescriptorError as exc:
+            raise DiffError(str(exc)) from None
         if not (root / DESCRIPTOR).is_file():
             raise DiffError(f"{root / DESCRIPTOR}: file not found")
         return _Folder(root, spec)
@@ -238,20 +249,23 @@ def load_snapshot(spec: str, repo: str | Path = ".") -> Snapshot:
     """Read the version named by ``spec`` (a path, ``git:REV[:SUBDIR]`` or a revision)."""
     source = _source(spec, Path(repo))
     data = source.read(DESCRIPTOR)
+    if len(data) > MAX_DESCRIPTOR_BYTES:
+        raise DiffError(f"{source.label}: {DESCRIPTOR}: larger than {MAX_DESCRIPTOR_BYTES} bytes")
     try:
-        raw = json.loads(data.decode("utf-8-sig"))
+        raw = loads_descriptor(data.decode("utf-8-sig"), f"{source.label}: {DESCRIPTOR}")
     except UnicodeDecodeError:
         raise DiffError(f"{source.label}: {DESCRIPTOR}: not UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise DiffError(
-            f"{source.label}: {DESCRIPTOR}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise DiffError(f"{source.label}: {DESCRIPTOR}: nested too deeply to read") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
+    except DescriptorError as exc:
+        raise DiffError(str(exc)) from None
+    if not isinstance(raw.get("resources"), list):
         raise DiffError(f"{source.label}: {DESCRIPTOR}: not a data package (no resources list)")
     tables: dict[str, TableText] = {}
-    for resource in raw["resources"]:
+    for i, resource in enumerate(raw["resources"]):
+        if not isinstance(resource, dict):
+            raise DiffError(
+                f"{source.label}: {DESCRIPTOR}: /resources/{i}: a resource has no name "
+                "(a resource must be an object)"
+            )
         table = _table(resource, source)
         if table.name in tables:
             raise DiffError(f"{source.label}: {DESCRIPTOR}: two resources named {table.name!r}")
@@ -621,11 +635,9 @@ def compare(old: Snapshot, new: Snapshot) -> PackageDiff:
                     fields_removed=list(table.fields),
                 )
             )
-    metadata = list(
-        _changed_keys(
-            _without(old.raw, "resources", "version"), _without(new.raw, "resources", "version"), ""
-        )
-    )
+    # schemaHash is derived (by `japus-data hash`) from the resources, compared table by table.
+    ignored = ("resources", "version", SCHEMA_HASH)
+    metadata = list(_changed_keys(_without(old.raw, *ignored), _without(new.raw, *ignored), ""))
     return PackageDiff(old.label, new.label, old.version, new.version, tables, metadata)
 
 

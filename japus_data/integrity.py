@@ -1,16 +1,26 @@
-"""The ``hash`` and ``bytes`` each resource records in ``datapackage.json``.
+"""What ``japus-data hash`` records in ``datapackage.json``: each resource's ``hash`` and
+``bytes``, and the package's ``schemaHash``.
 
-They are derived from the files and refreshed by ``japus-data hash``; validation and the
-loaders compare them with the files on disk.
+They are derived from the files and the descriptor; validation and the loaders compare them
+with what is on disk. They guard against accidental change (a file edited without
+re-validating), not against someone who edits a file and records its hash again: the loader
+then trusts the file without validating it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .descriptor import DescriptorError, parse_package, read_descriptor, write_descriptor
+from .descriptor import (
+    SCHEMA_HASH,
+    parse_package,
+    read_descriptor,
+    schema_hash,
+    write_descriptor,
+)
 from .locate import DESCRIPTOR
 from .read import sha256_of
+from .safepath import read_package_file
 
 
 def refresh_derived(root: Path) -> list[str]:
@@ -28,25 +38,26 @@ def refresh_derived(root: Path) -> list[str]:
 
 
 def refresh_hashes(root: Path) -> list[str]:
-    """Record each resource's current sha256 and size; return the names that changed.
+    """Record each resource's current sha256 and size and the descriptor's ``schemaHash``;
+    return the names that changed (``datapackage.json`` for the schema hash).
 
-    The descriptor is rewritten only when something changed, keeping its key order.
+    Files are read only through the safe reader: a path outside the package, a FIFO or a
+    device is refused (never read, let alone vouched for). The descriptor is rewritten only
+    when something changed, keeping its key order.
     """
-    from .checks.descriptor import path_problem
-
+    parse_package(root)  # the guarded parse: the shape, names and paths are sound
     raw = read_descriptor(root)
     changed = []
-    for resource in raw.get("resources", []):
-        unsafe = path_problem(root, resource.get("path"))
-        if unsafe:  # never read, let alone vouch for, a file outside the package
-            raise DescriptorError(
-                f"{root / DESCRIPTOR}: resource {resource.get('name')!r}: {unsafe}"
-            )
-        data = (root / resource["path"]).read_bytes()
+    for resource in raw["resources"]:
+        data = read_package_file(root, resource["path"])
         digest, size = sha256_of(data), len(data)
         if resource.get("hash") != digest or resource.get("bytes") != size:
             resource["hash"], resource["bytes"] = digest, size
             changed.append(str(resource["name"]))
+    digest = schema_hash(raw)
+    if raw.get(SCHEMA_HASH) != digest:
+        raw[SCHEMA_HASH] = digest
+        changed.append(DESCRIPTOR)
     if changed:
         write_descriptor(root, raw)
     return changed

@@ -26,8 +26,22 @@ def package_root() -> Path:
 
 
 def resolve_root(path: str | Path | None) -> Path:
-    """The package folder for a user-given PATH: a folder, a ``datapackage.json``, or None."""
+    """The package folder for a user-given PATH: a folder, a ``datapackage.json``, or None.
+
+    A package is read from the file named ``datapackage.json`` in its folder; any other file
+    (``alt.json``) is refused rather than silently swapped for the ``datapackage.json``
+    beside it.
+    """
     if path is None:
         return package_root()
     p = Path(path)
-    return p.parent if p.name == DESCRIPTOR or p.suffix == ".json" else p
+    if p.name == DESCRIPTOR:
+        return p.parent
+    if p.suffix.lower() == ".json" or p.is_file():
+        from .errors import DescriptorError
+
+        raise DescriptorError(
+            f"{p}: japus-data reads a package from its {DESCRIPTOR}; give the package's "
+            f"folder or its {DESCRIPTOR}"
+        )
+    return p

@@ -14,10 +14,11 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .descriptor import Package, Table, installed_package, parse_package
+from .descriptor import SCHEMA_HASH, Package, Table, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .fieldspec import field_specs
-from .locate import resolve_root
+from .locate import DESCRIPTOR, resolve_root
+from .safepath import read_package_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,34 +156,87 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
 
 
 def read_table(name: str, root: str | Path | None = None) -> pd.DataFrame:
-    """Load table ``name`` from the installed package, or from the package at ``root``."""
+    """Load table ``name`` from the installed package, or from the package at ``root``.
+
+    The loader's promise: a frame is returned only from a package that is what was
+    validated (every file's recorded ``hash``/``bytes`` and the descriptor's
+    ``schemaHash`` match), or that passes validation as a whole now.
+    """
     package = package_at(root)
     try:
         table = package.table(name)
     except KeyError as exc:
         raise JapusDataError(str(exc.args[0])) from None
-    path = package.root / table.path
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise JapusDataError(f"{table.path}: cannot read: {exc.strerror or exc}") from None
-    if not matches_record(table, data):
-        _validate_changed_file(package, table)
+    data = read_package_file(package.root, table.path)
+    verify_package(package, {table.path: data})
     frame = parse_csv(table, data, table.path)
     frame.attrs.update(table_attrs(package, table))
     return frame
 
 
-def _validate_changed_file(package: Package, table: Table) -> None:
+# (file, device, inode, size, mtime) -> sha256 of files already hashed in this process.
+_digests: dict[tuple[str, int, int, int, int], str] = {}
+# Packages (root, schemaHash, each file's sha256) that passed full validation.
+_validated: set[tuple[str, str, tuple[str, ...]]] = set()
+
+
+def _digest(root: Path, path: str) -> tuple[str, int]:
+    import os
+
+    data = None
+    try:
+        st = os.stat(root / path)
+        key = (str((root / path).resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except (OSError, RuntimeError, ValueError):
+        data = read_package_file(root, path)  # raises, naming the file
+        return sha256_of(data), len(data)
+    if key not in _digests:
+        data = read_package_file(root, path)
+        _digests[key] = sha256_of(data)
+    return _digests[key], st.st_size
+
+
+def changed_since_recorded(package: Package, read: dict[str, bytes] | None = None) -> list[str]:
+    """What differs from what the descriptor records: ``datapackage.json (schema)`` when
+    its ``schemaHash`` is missing or stale, and each file whose hash or size differs."""
+    read = read or {}
+    changed = []
+    if package.raw.get(SCHEMA_HASH) != schema_hash(package.raw):
+        changed.append(f"{DESCRIPTOR} (schema)")
+    for t in package.tables:
+        if t.path in read:
+            same = matches_record(t, read[t.path])
+        else:
+            digest, size = _digest(package.root, t.path)
+            same = t.hash == digest and t.bytes == size
+        if not same:
+            changed.append(t.path)
+    return changed
+
+
+def verify_package(package: Package, read: dict[str, bytes] | None = None) -> None:
+    """Raise :class:`DataIntegrityError` unless the package is what was validated, or is
+    valid as a whole now (then warn that its hashes are not recorded)."""
     from .validate import validate_package
 
-    report = validate_package(package.root)
-    # The hash itself is what changed; every other check decides.
-    problems = [p for p in report.problems if p.file == table.path and p.check != "hash"]
-    if problems:
-        raise DataIntegrityError(table.path, problems)
+    changed = changed_since_recorded(package, read)
+    if not changed:
+        return
+    state = (
+        str(package.root.resolve()),
+        schema_hash(package.raw),
+        tuple(_digest(package.root, t.path)[0] for t in package.tables),
+    )
+    if state not in _validated:
+        report = validate_package(package.root)
+        # The recorded hashes are what changed; every other check, in any file, decides.
+        problems = [p for p in report.problems if p.check != "hash"]
+        if problems:
+            first = next(iter(read or {}), DESCRIPTOR)
+            raise DataIntegrityError(first, problems, changed)
+        _validated.add(state)
     warnings.warn(
-        f"{table.path} differs from the hash recorded in datapackage.json; it passed full "
-        "validation. Run `japus-data hash` to record its new hash.",
+        f"{', '.join(changed)} differ(s) from what {DESCRIPTOR} records; the package passed "
+        "full validation. Run `japus-data hash` to record the new hashes.",
         stacklevel=3,
     )

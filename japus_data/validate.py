@@ -78,13 +78,15 @@ def _after_path(exc: Exception) -> str:
 def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Package, set[str]]:
     """The tables that can be checked, and the names of those that cannot."""
     from .checks.descriptor import (
-        path_problem,
+        package_shape_problems,
         profile_problems,
         resource_problems,
         shape_problems,
     )
+    from .safepath import path_problem
 
     found.extend(profile_problems(raw))
+    found.extend(package_shape_problems(raw))
     found.extend(resource_problems(root, raw))
     tables: list[Table] = []
     unusable: set[str] = set()

@@ -19,6 +19,7 @@ import re
 import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from japus_charts import Bar, Group, bar_chart, number
 
 from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
+from japus_data.safepath import output_name, read_package_file
 
 LANGS = ("en", "ja")
 DATA_DIR = "data"  # site folder of the downloadable files
@@ -217,6 +219,7 @@ class Site:
     root: Path
     package: Package
     rows: dict[str, list[dict[str, str]]]
+    files: dict[str, bytes] = dataclass_field(default_factory=dict)  # each table's file, as read
 
     def table_title(self, table: Table, lang: str) -> str:
         return (table.title_ja or table.title) if lang == "ja" else table.title
@@ -248,15 +251,24 @@ class Site:
         return {}
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with io.StringIO(path.read_text(encoding="utf-8"), newline="") as handle:
+def read_rows(data: bytes) -> list[dict[str, str]]:
+    with io.StringIO(data.decode("utf-8"), newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def load_site(root: Path) -> Site:
+    """The package and its rows. Every file is read by the library's one safe reader: a
+    resource path outside the package (``../secret.txt``, a symlink out, a FIFO) fails the
+    build with one line naming it, and is never published."""
     package = parse_package(root)
-    rows = {t.name: read_rows(root / t.path) for t in package.tables}
-    return Site(root=root, package=package, rows=rows)
+    files = {t.name: read_package_file(root, t.path) for t in package.tables}
+    rows = {name: read_rows(data) for name, data in files.items()}
+    return Site(root=root, package=package, rows=rows, files=files)
+
+
+def download_name(table: Table) -> str:
+    """The published file of a table: named from its validated name, never from its path."""
+    return output_name(table.name, ".csv")
 
 
 def row_anchor(table: Table, row: dict[str, str]) -> str:
@@ -578,7 +590,7 @@ def figure(svg: str) -> str:
 def table_page(site: Site, table: Table, lang: str) -> str:
     t = TEXT[lang]
     rows = site.rows[table.name]
-    csv_name = Path(table.path).name
+    csv_name = download_name(table)
     signature, loader = loader_signature(table.name)
     model, dtypes = model_dtypes(table.name)
     out = ["---", "hide:", "  - toc", "---", "", f"# {site.table_title(table, lang)}", ""]
@@ -944,8 +956,8 @@ def generate(
     (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / DATA_DIR).mkdir(parents=True, exist_ok=True)
     for table in site.package.tables:
-        # The download is the file itself, copied byte for byte.
-        shutil.copyfile(root / table.path, out / DATA_DIR / Path(table.path).name)
+        # The download is the file itself, byte for byte, as the safe reader read it.
+        (out / DATA_DIR / download_name(table)).write_bytes(site.files[table.name])
     shutil.copyfile(root / "datapackage.json", out / DATA_DIR / "datapackage.json")
     pages: dict[str, Callable[[Site, str], str]] = {
         "tables/index": tables_index,
@@ -957,7 +969,7 @@ def generate(
     }
     for lang in LANGS:
         for table in site.package.tables:
-            page_path(out, f"tables/{table.name}", lang).write_text(
+            page_path(out, f"tables/{output_name(table.name)}", lang).write_text(
                 table_page(site, table, lang), encoding="utf-8"
             )
         for name, make in pages.items():

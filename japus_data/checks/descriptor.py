@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from functools import cache
 from importlib.util import find_spec
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from ..locate import DESCRIPTOR
+from ..safepath import name_problem, path_problem, path_text_problem
 from .problem import Problem, shown
 
 PROFILE = ("profiles", "2.0", "datapackage.json")
@@ -33,7 +34,6 @@ CHECKED_TYPES = {
     "array",
     "any",
 }
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MAX_MESSAGE = 200
 
 
@@ -103,27 +103,6 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
         yield _problem(where, message, "profile")
 
 
-def path_problem(root: Path, path: object) -> str | None:
-    """Why a resource path is unsafe, or None: relative, inside the package, a local file."""
-    if not isinstance(path, str) or not path:
-        return "a resource path must be a non-empty string"
-    if URL.match(path) and not PureWindowsPath(path).drive:
-        return f"{path!r} is a URL; resources must be files inside the package"
-    if path.startswith(("/", "\\")) or PureWindowsPath(path).drive:
-        return f"{path!r} is absolute; resource paths must be relative to {DESCRIPTOR}"
-    if "\\" in path:
-        return f"{path!r} uses backslashes; use '/' between folders"
-    if ".." in PurePosixPath(path).parts:
-        return f"{path!r} contains '..'; resources must stay inside the package"
-    try:
-        inside = (root / path).resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return f"{path!r} cannot be resolved"
-    if not inside:
-        return f"{path!r} leads out of the package through a symlink"
-    return None
-
-
 def _is_names(value: object) -> bool:
     """A field name or a list of them, as keys are written."""
     return isinstance(value, str) or (
@@ -187,6 +166,41 @@ DIALECT_TYPES: dict[str, tuple[Any, str]] = {
 }
 
 
+def _is_objects(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+TEXT = (_is_text, "a string")
+OBJECTS = (_is_objects, "a list of objects")
+# What japus-data reads at the top of the descriptor (citations, .attrs, exports, docs).
+PACKAGE_TYPES: dict[str, tuple[Any, str]] = {
+    "name": TEXT,
+    "title": TEXT,
+    "title_ja": TEXT,
+    "description": TEXT,
+    "description_ja": TEXT,
+    "version": TEXT,
+    "created": TEXT,
+    "attribution": TEXT,
+    "licenses": OBJECTS,
+    "sources": OBJECTS,
+    "contributors": OBJECTS,
+    "resources": (lambda v: isinstance(v, list), "a list of resources"),
+}
+LICENCE_TYPES: dict[str, tuple[Any, str]] = {"name": TEXT, "path": TEXT, "title": TEXT}
+RESOURCE_TYPES: dict[str, tuple[Any, str]] = {
+    "title": TEXT,
+    "title_ja": TEXT,
+    "description": TEXT,
+    "description_ja": TEXT,
+    "sources": OBJECTS,
+}
+
+
 def _shape(where: str, message: str) -> Problem:
     return _problem(where, message, "descriptor")
 
@@ -211,6 +225,7 @@ def shape_problems(where: str, resource: object) -> list[Problem]:
     name = resource.get("name")
     if not isinstance(name, str) or not name:
         found.append(_shape(f"{where}/name", f"must be a non-empty string, not {shown(name)}"))
+    found.extend(_typed(where, resource, RESOURCE_TYPES))
     dialect = resource.get("dialect", {})
     if not isinstance(dialect, dict):
         found.append(_shape(f"{where}/dialect", "must be an object"))
@@ -258,6 +273,55 @@ def shape_problems(where: str, resource: object) -> list[Problem]:
     return found
 
 
+def package_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Wrongly typed top-level properties that japus-data reads (``licenses`` as a string,
+    a ``sources`` entry that is not an object ...)."""
+    found = list(_typed("", raw, PACKAGE_TYPES))
+    licences = raw.get("licenses")
+    if isinstance(licences, list) and _is_objects(licences):
+        for i, licence in enumerate(licences):
+            found.extend(_typed(f"/licenses/{i}", licence, LICENCE_TYPES))
+    return found
+
+
+def descriptor_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """What the one guarded parse (``japus_data.descriptor.parse_package``) refuses: every
+    property japus-data reads has its type, names are identifiers, paths are safe by their
+    text. The validator reports each of these too, with everything else."""
+    found = package_shape_problems(raw)
+    resources = raw.get("resources")
+    if not resources:
+        found.append(_shape("/resources", "a data package needs a list of resources"))
+    if not isinstance(resources, list):
+        return found  # a wrong type is reported by package_shape_problems
+    names = [r.get("name") for r in resources if isinstance(r, dict)]
+    for i, resource in enumerate(resources):
+        where = f"/resources/{i}"
+        found.extend(shape_problems(where, resource))
+        if not isinstance(resource, dict):
+            continue
+        found.extend(_identity_problems(where, resource, names))
+        why = path_text_problem(resource.get("path"))
+        if why:
+            found.append(_problem(f"{where}/path", why, "path"))
+        if not isinstance(resource.get("schema"), dict):
+            found.append(_problem(f"{where}/schema", "give the table schema inline", "resource"))
+    return found
+
+
+def _identity_problems(where: str, resource: Mapping[str, Any], names: list[Any]) -> list[Problem]:
+    name = resource.get("name")
+    if not isinstance(name, str) or not name:
+        return []  # reported by shape_problems
+    found = []
+    why = name_problem(name)
+    if why:
+        found.append(_problem(f"{where}/name", why, "resource"))
+    if names.count(name) > 1:
+        found.append(_problem(f"{where}/name", f"{name!r} is not unique", "resource"))
+    return found
+
+
 def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     """What the profile allows but japus-data cannot check, or does not allow in a package."""
     resources = raw.get("resources")
@@ -270,8 +334,7 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
         yield from shape
         if not isinstance(resource, dict):
             continue
-        if names.count(resource.get("name")) > 1:
-            yield _problem(f"{where}/name", f"{resource.get('name')!r} is not unique", "resource")
+        yield from _identity_problems(where, resource, names)
         paths = resource.get("path")
         for j, path in enumerate(paths if isinstance(paths, list) else [paths]):
             at = f"{where}/path" + (f"/{j}" if isinstance(paths, list) else "")

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Table
+from ..errors import PackageFileError
 from ..read import matches_record, sha256_of
+from ..safepath import read_package_file
 from .problem import Problem, shown
 
 if TYPE_CHECKING:
@@ -50,16 +52,13 @@ def dialect(table: Table) -> tuple[str, str]:
 
 
 def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:
-    path = root / table.path
+    """The file's bytes, read by the library's one safe reader (``japus_data.safepath``)."""
     try:
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            return None, []  # reported by the descriptor check, never read
-        return path.read_bytes(), []
-    except FileNotFoundError:
-        return None, [Problem(table.path, None, None, "file not found", "io")]
-    except (OSError, RuntimeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        return None, [Problem(table.path, None, None, f"cannot read: {reason}", "io")]
+        return read_package_file(root, table.path), []
+    except PackageFileError as exc:
+        reason = exc.reason.removeprefix("cannot read: ")
+        reason = reason if reason == "file not found" else exc.reason
+        return None, [Problem(table.path, None, None, reason, exc.check)]
 
 
 def hash_problems(table: Table, data: bytes) -> list[Problem]:

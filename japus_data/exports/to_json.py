@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..descriptor import SCHEMA_HASH
 from ._common import Bundle, python_rows
 
 REQUIRES: tuple[str, ...] = ()
@@ -26,6 +27,7 @@ def _json_value(value: Any) -> Any:
 
 def inline_descriptor(bundle: Bundle) -> dict[str, Any]:
     descriptor = copy.deepcopy(bundle.raw)
+    descriptor.pop(SCHEMA_HASH, None)  # of the CSV files' schema, which this file has not
     for resource in descriptor["resources"]:
         table = bundle.package.table(resource["name"])
         for key in FILE_PROPERTIES:

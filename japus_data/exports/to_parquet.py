@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Field, Table
+from ..safepath import output_name
 from ._common import Bundle, dumps
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
 
     written = []
     for table in bundle.package.tables:
-        path = out / f"{table.name}.parquet"
+        path = out / output_name(table.name, ".parquet")  # a validated identifier
         pq.write_table(arrow_table(bundle, table), path)
         written.append(path)
     return written
