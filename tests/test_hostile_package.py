@@ -315,6 +315,7 @@ def write_surrogate_field_name(root: Path) -> None:
 # diff compares text and reads only names, paths, schemas and keys: a wrongly typed licence
 # or contributor list is a change it reports (exit 0), not a descriptor it cannot read.
 DIFF_READS = {"licenses-a-string", "sources-entry-not-an-object", "contributors-an-object"}
+RESOURCE_COUNT = len(json.loads((ROOT / "datapackage.json").read_text("utf-8"))["resources"])
 BROKEN_DESCRIPTORS: dict[str, tuple[Callable[[Path], None], str]] = {
     "nested-3000-deep": (write_nested, "nested deeper than"),
     "surrogate-in-title": (write_surrogate_title, "lone surrogate"),
@@ -325,7 +326,7 @@ BROKEN_DESCRIPTORS: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "resource-not-an-object": (
         lambda root: change_descriptor(root, lambda raw: raw["resources"].append("oops")),
-        "/resources/18",
+        f"/resources/{RESOURCE_COUNT}",
     ),
     "sources-entry-not-an-object": (
         lambda root: change_descriptor(
