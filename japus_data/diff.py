@@ -2,7 +2,8 @@
 
 Each version is a folder (or its ``datapackage.json``) or a git revision, read with
 ``git cat-file`` without checking anything out. Cells are compared as the text in the CSV
-files, read with the standard library's ``csv`` module, so that the diff works for data the
+files, read with the standard library's ``csv`` module (``japus_data.csvtext``: no
+limit on a cell's size), so that the diff works for data the
 current schema would reject. Rows are matched by the table's primary key.
 
 The report also suggests the next version by the recipe in CONTRIBUTING.md: adding or
@@ -13,7 +14,6 @@ minor one, fixing a value or the metadata a patch.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .checks.descriptor import path_problem
+from .csvtext import records as csv_records
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -180,9 +181,7 @@ def _parse_csv(
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        records = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
-        )
+        records = csv_records(text, delimiter, quotechar)
     except csv.Error as exc:
         raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
     if not records:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..csvtext import first_record
 from ..descriptor import Table
 from ..read import matches_record, sha256_of
 from .problem import Problem, shown
@@ -96,10 +96,7 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     before = data[start:offset].decode("utf-8", errors="replace")
     delimiter, quote = dialect(table)
     try:
-        reader = csv.reader(
-            io.StringIO(before.replace("\x00", "")), delimiter=delimiter, quotechar=quote
-        )
-        cells = next(reader, [""])
+        cells = first_record(before.replace("\x00", ""), delimiter, quote) or [""]
     except csv.Error:
         cells = [""]
     column = max(len(cells) - 1, 0)
@@ -178,7 +175,12 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         problems.append(Problem(table.path, row, None, message, "newline"))
 
     header = bytes(data[starts[0] : ends[0] - int(crlf[0])]).decode("utf-8")
-    labels = next(csv.reader(io.StringIO(header), delimiter=delimiter, quotechar=quote), [])
+    try:
+        labels = first_record(header, delimiter, quote)
+    except csv.Error as exc:
+        message = f"the header cannot be read as CSV: {exc}"
+        problems.append(Problem(table.path, 1, None, message, "header"))
+        return None, problems
     problems.extend(_header_problems(table, labels))
 
     # Empty lines at the end are reported once; elsewhere, each.
