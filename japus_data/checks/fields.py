@@ -43,7 +43,8 @@ SIMPLE_FORMATS = {
     ("string", "uuid"): r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}",
     ("string", "binary"): r"[A-Za-z0-9+/]*={0,2}",
 }
-MAX_DIGITS = 18  # beyond int64
+INT64_MAX = str(2**63 - 1)  # 19 digits; the loader's Int64 holds -2**63 .. 2**63 - 1
+INT64_MIN = str(2**63)  # its magnitude
 
 
 @dataclass
@@ -159,20 +160,24 @@ def _parse(
         if not spec.bare_number:
             text = text.str.replace(r"^[^0-9+.-]+|[^0-9.]+$", "", regex=True)
         ok = _fullmatch(text, INTEGER if kind == "integer" else NUMBER).to_numpy() & present
+        beyond = np.zeros(len(s), dtype=bool)
         if kind == "integer":
-            ok = ok & (text.str.len() <= MAX_DIGITS).to_numpy()
+            beyond = ok & ~_in_int64(text)
+            flag(beyond, "type", lambda v: f"{shown(v)} is beyond the 64-bit integer range")
+            ok = ok & ~beyond
         wide = present & ~ok & _fullmatch(s, FULL_WIDTH).to_numpy()
         thousands = present & ~ok & ~wide & _fullmatch(s, THOUSANDS).to_numpy()
         flag(wide, "number-format", lambda v: f"{shown(v)} has full-width characters: use 0-9")
         flag(thousands, "number-format", lambda v: f"{shown(v)} has a thousands separator")
         flag(
-            present & ~ok & ~wide & ~thousands,
+            present & ~ok & ~wide & ~thousands & ~beyond,
             "type",
             lambda v: f"{shown(v)} is not {'an' if kind == 'integer' else 'a'} {kind}",
         )
+        if kind == "integer":
+            return ok, _int64(text, ok)
         numbers = pd.to_numeric(text.where(ok), errors="coerce")
-        typed = numbers.astype("Int64" if kind == "integer" else "Float64")
-        return ok, typed
+        return ok, numbers.astype("Float64")
     if kind == "boolean":
         ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
         flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a boolean")
@@ -220,6 +225,30 @@ def _parse(
     what = kind if spec.format == "default" else f"{kind} ({spec.format})"
     flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a {what}")
     return ok, s.astype("str")
+
+
+def _in_int64(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Per integer text (``[+-]?[0-9]+``): within int64, judged on the digits (exactly; a
+    float would round 2**63 - 1), with leading zeros and sign set aside."""
+    import numpy as np
+
+    digits = text.str.replace(r"^[+-]?0*", "", regex=True)
+    count = digits.str.len().to_numpy()
+    limit = np.where(text.str.startswith("-").to_numpy(dtype=bool), INT64_MIN, INT64_MAX)
+    at_most = (digits <= limit).to_numpy(dtype=bool)
+    return np.asarray((count < len(INT64_MAX)) | ((count == len(INT64_MAX)) & at_most))
+
+
+def _int64(text: pd.Series, ok: npt.NDArray[np.bool_]) -> pd.Series:
+    """The integer texts ``text[ok]`` as Int64, exactly (Arrow's cast, no float between)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    clean = text.str.replace(r"^\+", "", regex=True).where(ok, "0")
+    values = pc.cast(pa.array(clean.array), pa.int64())
+    typed = pd.Series(pd.array(values, dtype=pd.ArrowDtype(pa.int64())), index=text.index)
+    return typed.astype("Int64").where(ok)
 
 
 def _limit(spec: FieldSpec, value: Any) -> Any:

@@ -90,6 +90,23 @@ def _guess_encoding(data: bytes) -> str:
     return "cp1252 (Windows Latin-1)"
 
 
+def _utf16(data: bytes) -> str | None:
+    """``UTF-16``, ``UTF-16LE`` or ``UTF-16BE`` if the file looks like it, else None: a
+    UTF-16 byte order mark, or NUL bytes in at least a third of the positions of one parity
+    and few of the other (ASCII text in UTF-16 without a BOM)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    if len(data) < 2 or b"\x00" not in data[:4096]:
+        return None
+    head = data[:65536]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= len(head) // 6 and even < odd // 4:  # kanji can have a NUL low byte
+        return "UTF-16LE"
+    if even >= len(head) // 6 and odd < even // 4:
+        return "UTF-16BE"
+    return None
+
+
 def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
     start = data.rfind(b"\n", 0, offset) + 1
@@ -106,6 +123,13 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
 
 def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     """The file must be UTF-8 text: no NUL bytes, nothing else."""
+    utf16 = _utf16(data)
+    if utf16:
+        message = (
+            f"not UTF-8: the file is {utf16} (a NUL byte beside every ASCII character): "
+            "save it as UTF-8"
+        )
+        return [Problem(table.path, 1, None, message, "encoding")]
     if b"\x00" in data:
         row, name = _locate(table, data, data.index(b"\x00"))
         return [Problem(table.path, row, name, "binary data (NUL bytes), not text", "encoding")]
@@ -172,6 +196,10 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if len(bare):
         row = int(np.searchsorted(newlines, bare[0]) + 1)
         message = "a bare CR (\\r) line break: use LF or CRLF"
+        if not len(newlines):  # the lines end with CR alone: no record can be told apart
+            message = "the lines end with a bare CR (\\r), not LF or CRLF: save with LF"
+            problems.append(Problem(table.path, row, None, message, "newline"))
+            return None, problems
         problems.append(Problem(table.path, row, None, message, "newline"))
 
     header = bytes(data[starts[0] : ends[0] - int(crlf[0])]).decode("utf-8")
