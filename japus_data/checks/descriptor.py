@@ -264,6 +264,7 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     if not isinstance(resources, list):
         return
     names = [r.get("name") for r in resources if isinstance(r, dict)]
+    fields_of = {r.get("name"): _field_names(r) for r in resources if isinstance(r, dict)}
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
         shape = shape_problems(where, resource)
@@ -285,13 +286,23 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
             yield _problem(f"{where}/schema", "give the table schema inline", "resource")
             continue
         if not shape:  # the checks below rely on the shape
-            yield from _schema_problems(f"{where}/schema", schema, names)
+            yield from _schema_problems(f"{where}/schema", schema, resource.get("name"), fields_of)
         dialect = resource.get("dialect", {})
         if isinstance(dialect, dict) and dialect.get("header") is False:
             yield _problem(f"{where}/dialect/header", "tables must have a header row", "resource")
 
 
-def _schema_problems(where: str, schema: dict[str, Any], tables: list[Any]) -> Iterator[Problem]:
+def _field_names(resource: dict[str, Any]) -> list[Any]:
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return (
+        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+
+
+def _schema_problems(
+    where: str, schema: dict[str, Any], table: Any, tables: Mapping[Any, list[Any]]
+) -> Iterator[Problem]:
     fields = schema.get("fields")
     if not isinstance(fields, list):
         return
@@ -316,15 +327,34 @@ def _schema_problems(where: str, schema: dict[str, Any], tables: list[Any]) -> I
     for i, fk in enumerate(schema.get("foreignKeys", []) or []):
         if isinstance(fk, dict):
             keys.append((f"foreignKeys/{i}/fields", fk.get("fields", [])))
-            reference = fk.get("reference", {})
-            target = reference.get("resource") if isinstance(reference, dict) else None
-            if target and target not in tables:
-                yield _problem(
-                    f"{where}/foreignKeys/{i}/reference/resource",
-                    f"no resource named {target!r}",
-                    "schema",
-                )
+            yield from _reference_problems(f"{where}/foreignKeys/{i}", fk, table, tables)
     for at, key in keys:
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if name not in names:
                 yield _problem(f"{where}/{at}", f"no field named {name!r}", "schema")
+
+
+def _reference_problems(
+    where: str, fk: dict[str, Any], table: Any, tables: Mapping[Any, list[Any]]
+) -> Iterator[Problem]:
+    """The resource a foreign key refers to exists, and so does each field it names there,
+    one for each field it refers from."""
+    reference = fk.get("reference", {})
+    if not isinstance(reference, dict):
+        return
+    # Data Package v2: a reference without ``resource`` (or with "") is to the same table.
+    target = reference.get("resource") or table
+    if target not in tables:
+        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", "schema")
+        return
+    local, remote = fk.get("fields", []), reference.get("fields", [])
+    local = [local] if isinstance(local, str) else local if isinstance(local, list) else []
+    remote = [remote] if isinstance(remote, str) else remote if isinstance(remote, list) else []
+    missing = [name for name in remote if name not in tables[target]]
+    at = f"{where}/reference/fields"
+    if missing:
+        names = ", ".join(repr(name) for name in missing)
+        yield _problem(at, f"{target!r} has no field named {names}", "schema")
+    elif len(remote) != len(local):
+        message = f"{len(remote)} fields referred to for the {len(local)} referring to them"
+        yield _problem(at, message, "schema")

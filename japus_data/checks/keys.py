@@ -96,8 +96,8 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
 
     for fk in table.foreign_keys:
         local, remote = list(fk.fields), list(fk.reference_fields)
-        if not set(local) <= rows.columns.keys():
-            continue
+        if not set(local) <= rows.columns.keys() or len(local) != len(remote):
+            continue  # a foreign key the descriptor check refuses
         label = ",".join(local)
         target = tables.get(fk.resource)
         if target is None:
