@@ -78,12 +78,14 @@ def _after_path(exc: Exception) -> str:
 def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Package, set[str]]:
     """The tables that can be checked, and the names of those that cannot."""
     from .checks.descriptor import (
+        duplicate_key_problems,
         path_problem,
         profile_problems,
         resource_problems,
         shape_problems,
     )
 
+    found.extend(duplicate_key_problems(root))
     found.extend(profile_problems(raw))
     found.extend(resource_problems(root, raw))
     tables: list[Table] = []

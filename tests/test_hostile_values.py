@@ -326,13 +326,17 @@ def test_int64_is_read_in_full(package_copy: Path, cell: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "cell", ['"Michael" Kratsios', 'Michael "Kratsios"', 'Mi"chael', '"Mi""chael" K', '"Mi"""']
+    "cell", ['"Michael" Kratsios', 'Michael "Kratsios"', '"Mi""chael" K', 'Mi"chael', '"Mi"c"']
 )
 def test_a_stray_quote_in_a_cell(package_copy: Path, cell: str) -> None:
     edit_table(package_copy, "countries", ",France,", f",{cell},")
     # A quoted cell with its quotes doubled is fine.
     edit_table(package_copy, "countries", ",Germany,", ',"The ""German"" Republic",')
-    assert checks(package_copy) == {(COUNTRIES, 3, "name_en", "quote")}
+    found = checks(package_copy)
+    assert (COUNTRIES, 3, "name_en", "quote") in found
+    assert not {p for p in found if p[3] == "internal"}
+    if cell.count('"') % 2 == 0:  # the rows are still told apart: nothing else to say
+        assert found == {(COUNTRIES, 3, "name_en", "quote")}
 
 
 def test_a_key_given_twice_in_the_descriptor(package_copy: Path) -> None:

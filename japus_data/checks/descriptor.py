@@ -103,6 +103,32 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
         yield _problem(where, message, "profile")
 
 
+def duplicate_key_problems(root: Path) -> list[Problem]:
+    """Each key given twice in one object of the descriptor: JSON readers keep one of the
+    two silently (Python the last), so what was written is not what is read."""
+    found: list[Problem] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                name = next((v for k, v in items if k == "name" and isinstance(v, str)), None)
+                within = f" of the object named {shown(name)}" if name is not None else ""
+                message = (
+                    f"the key {shown(key)} is given twice in one object{within}: "
+                    "JSON readers keep only one of them; give it once"
+                )
+                found.append(_problem("", message, "descriptor"))
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"), object_pairs_hook=pairs)
+    except (OSError, ValueError, RecursionError):
+        return []  # reported when the descriptor is read
+    return found
+
+
 def path_problem(root: Path, path: object) -> str | None:
     """Why a resource path is unsafe, or None: relative, inside the package, a local file."""
     if not isinstance(path, str) or not path:

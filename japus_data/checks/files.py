@@ -178,6 +178,18 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if len(quotes) % 2:  # a quote never closed
         row = int(np.searchsorted(newlines, quotes[-1]) + 1)
         problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
+    stray = _stray_quotes(arr, quotes, delimiter)
+    if len(stray):
+        row = int(np.searchsorted(newlines, stray[0]) + 1)
+        column = int(np.searchsorted(delims, stray[0]) - np.searchsorted(delims, starts[row - 1]))
+        names = table.field_names
+        more = f" ({len(stray) - 1} more quotes out of place after it)" if len(stray) > 1 else ""
+        message = (
+            f"a {quote} quote inside a cell that is not quoted, or after a closing quote: "
+            f"quote the whole cell and double each {quote} inside it{more}"
+        )
+        field = names[column] if column < len(names) else None
+        problems.append(Problem(table.path, row, field, message, "quote"))
     terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
     style_crlf = crlf & terminated
     if terminated.any():
@@ -234,6 +246,34 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         ),
         problems,
     )
+
+
+def _stray_quotes(
+    arr: npt.NDArray[np.uint8], quotes: npt.NDArray[np.int64], delimiter: str
+) -> npt.NDArray[np.int64]:
+    """Positions of the quote characters that neither open a cell nor close one: a quote
+    opens a cell only as its first character, and closes it only before a delimiter, a line
+    break or the end of the file; ``""`` inside a quoted cell is a quote. (Counted in
+    pairs, as the layout counts them: after a stray quote the rest may be misjudged, so
+    only the first is located.)"""
+    import numpy as np
+
+    if not len(quotes):
+        return quotes
+    ends = np.array([ord(delimiter), 10, 13], dtype=np.uint8)
+    k = np.arange(len(quotes))
+    opening = k % 2 == 0
+    before = arr[np.maximum(quotes - 1, 0)]
+    after = arr[np.minimum(quotes + 1, len(arr) - 1)]
+    adjacent = np.zeros(len(quotes), dtype=bool)  # the next quote is the next byte
+    adjacent[:-1] = quotes[1:] == quotes[:-1] + 1
+    doubled_second = np.zeros(len(quotes), dtype=bool)
+    doubled_second[1:] = adjacent[:-1] & ~opening[:-1]
+    opens_cell = (quotes == 0) | np.isin(before, ends)
+    closes_cell = (quotes == len(arr) - 1) | np.isin(after, ends) | adjacent
+    bad = np.where(opening, ~opens_cell & ~doubled_second, ~closes_cell)
+    found: npt.NDArray[np.int64] = quotes[bad]
+    return found
 
 
 def _header_problems(table: Table, labels: list[str]) -> list[Problem]:
