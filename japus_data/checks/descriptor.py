@@ -150,6 +150,33 @@ def path_problem(root: Path, path: object) -> str | None:
     return None
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why a field's ``pattern`` cannot judge cells, or None.
+
+    Cells are matched by RE2 (Arrow's engine), in time linear in the cell whatever the
+    pattern: no pattern can make validation take exponential time. RE2 has what XML Schema's
+    regular expressions (Table Schema's) have; it refuses look-arounds and back-references,
+    which only a backtracking engine runs, so a pattern using them is refused here, and no
+    cell is judged by it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid pattern: {shown(exc)}"
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        reason = str(exc).removeprefix("Invalid regular expression: ")
+        return (
+            f"cannot be matched in linear time ({shown(reason)}): look-arounds, "
+            "back-references and huge repetitions are not supported"
+        )
+    return None
+
+
 def _is_names(value: object) -> bool:
     """A field name or a list of them, as keys are written."""
     return isinstance(value, str) or (
@@ -344,10 +371,9 @@ def _schema_problems(
             yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", "schema")
         pattern = f.get("constraints", {}).get("pattern") if isinstance(f, dict) else None
         if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                yield _problem(f"{at}/constraints/pattern", f"not a valid pattern: {exc}", "schema")
+            why = pattern_problem(pattern)
+            if why:
+                yield _problem(f"{at}/constraints/pattern", why, "schema")
     keys: list[tuple[str, Any]] = [("primaryKey", schema.get("primaryKey", []))]
     keys += [(f"uniqueKeys/{i}", k) for i, k in enumerate(schema.get("uniqueKeys", []) or [])]
     for i, fk in enumerate(schema.get("foreignKeys", []) or []):

@@ -13,7 +13,6 @@ or the field sets the custom property ``"allowFormulaPrefix": true``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,17 +57,26 @@ class Checked:
 
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
-    """``str.fullmatch`` that falls back to Python's ``re`` where Arrow's RE2 refuses."""
-    import pandas as pd
+    """``str.fullmatch`` by Arrow's RE2 only: linear in the text whatever the pattern.
 
-    try:
-        return s.str.fullmatch(pattern).fillna(False).astype(bool)
-    except Exception:  # pyarrow.ArrowInvalid: RE2 lacks look-arounds and back-references
-        pass
-    try:
-        return s.astype(object).str.fullmatch(pattern).fillna(False).astype(bool)
-    except re.error:  # reported on the descriptor; no cell is judged by a broken pattern
+    Never Python's ``re``, whose backtracking a pattern such as ``(?=a)(a+)+$`` makes
+    exponential. A pattern RE2 refuses is reported on the descriptor
+    (``checks.descriptor.pattern_problem``), and no cell is judged by it.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # alone first: then the pattern's parentheses are its own, and it can be wrapped
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except pa.ArrowException:  # refused by RE2: reported on the descriptor
         return pd.Series(True, index=s.index)
+    # pandas' ``str.fullmatch`` would fall back to Python's ``re``: Arrow is called directly.
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        s = s.astype(pd.StringDtype("pyarrow", na_value=float("nan")))
+    text = pa.array(s.array)
+    matched = pc.fill_null(pc.match_substring_regex(text, f"^(?:{pattern})$"), False)
+    return pd.Series(matched.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 
 
 def check_column(
