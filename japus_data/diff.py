@@ -492,8 +492,12 @@ def format_key(fields: tuple[str, ...], key: Key) -> str:
 
 
 def _key_fields(old: TableText, new: TableText) -> tuple[str, ...]:
-    """NEW's primary key if both files have its columns, else OLD's, else every column."""
-    for pk in (new.primary_key, old.primary_key):
+    """OLD's primary key if both files have its columns, else NEW's, else every column.
+
+    OLD's first: a row of OLD is removed when no row of NEW has its key, as OLD defines it.
+    Judged by NEW's key, a pull request that changes the key could replace a row unseen.
+    """
+    for pk in (old.primary_key, new.primary_key):
         if pk and all(f in old.header and f in new.header for f in pk):
             return pk
     return tuple(f for f in new.header if f in old.header)
