@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..fieldspec import ALLOW_FORMULA, FORMULA_PREFIXES, FieldSpec, values_of
-from .problem import Problem, shown
+from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,6 +54,9 @@ class Checked:
     typed: pd.Series  # per row, NA where missing or wrong
     missing: npt.NDArray[np.bool_]  # per distinct value: one of the missing values
     ok: npt.NDArray[np.bool_]  # per distinct value: present and of the field's type
+    values: pd.Series  # per distinct value: its typed value, NA where missing or wrong
+    key: npt.NDArray[np.int64]  # per distinct value: equal where the typed values are equal
+    category: npt.NDArray[np.int64] | None  # per distinct value: its category's position, or -1
 
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
@@ -108,7 +111,8 @@ def check_column(
 
     ok, typed = _parse(spec, stripped, present, flag)
     ok = ok & present
-    _constraints(spec, stripped, typed, ok, flag)
+    category = None if spec.categories is None else positions(spec, spec.categories, typed, ok)
+    _constraints(spec, stripped, typed, ok, category, flag)
 
     if spec.type == "string" and not spec.allow_formula:
         declared = set(values_of(spec.categories or [])) | set(
@@ -125,18 +129,100 @@ def check_column(
             ),
         )
 
-    problems = []
+    problems: list[Problem] = []
     for bad, check, say in verdicts:
         if not bad.any():
             continue
-        for position in np.flatnonzero(bad[codes]):
+
+        def problem(position: int, say: Callable[[str], str] = say, check: str = check) -> Problem:
             value = str(u.iloc[codes[position]])
-            problems.append(Problem(path, int(rows[position]), spec.name, say(value), check))
+            return Problem(path, int(rows[position]), spec.name, say(value), check)
+
+        problems.extend(bounded(path, check, np.flatnonzero(bad[codes]), problem))
 
     result = pd.Series(typed.array.take(codes), name=spec.name)
     if not ok.all():
         result = result.where(ok[codes])
-    return Checked(problems, result, missing, ok)
+    values = typed if ok.all() else typed.where(ok)
+    return Checked(problems, result, missing, ok, values, key_codes(spec, values, ok), category)
+
+
+# Types whose values are compared as values in keys, not as the text that spells them:
+# ``02``, ``+2`` and ``2`` are one integer; ``true`` and ``TRUE`` one boolean.
+TYPED_KEYS = ("integer", "number", "boolean", "date", "datetime", "year")
+
+
+def key_codes(
+    spec: FieldSpec, values: pd.Series, ok: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Per distinct text: a code shared by the texts whose typed values are equal. Texts
+    that are not of the field's type keep a code of their own (they are reported as such)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(values)
+    if spec.type not in TYPED_KEYS or n == 0:
+        return np.arange(n, dtype=np.int64)
+    codes, _ = pd.factorize(key_values(spec, values), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    alone = codes < 0
+    codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
+    return codes
+
+
+def listed_values(spec: FieldSpec, items: list[Any]) -> pd.Series:
+    """A list of the descriptor's values (``categories``, ``enum``) as typed values, read by
+    the same parse as the cells: NA where one is not of the field's type."""
+    import numpy as np
+    import pandas as pd
+
+    if spec.type not in TYPED_KEYS:
+        return pd.Series(pd.array([str(i) for i in items], dtype="str"))
+    if spec.type == "boolean":  # JSON true/false are the values themselves
+        given = pd.Series([i if isinstance(i, bool) else pd.NA for i in items], dtype="boolean")
+        text = pd.Series(pd.array(["" if isinstance(i, bool) else str(i) for i in items], "str"))
+        ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+        return given.fillna(typed.where(ok))
+    text = pd.Series(
+        pd.array([json.dumps(i) if isinstance(i, int | float) else str(i) for i in items], "str")
+    )
+    ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+    return typed.where(ok)
+
+
+def positions(
+    spec: FieldSpec, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Per distinct value (``typed``, of the field's type where ``ok``): the position in
+    ``items`` (``categories`` or ``enum``) of the first item with the same typed value, or
+    -1. The one reading of a cell against a list, for the validator and the loader."""
+    import numpy as np
+    import pandas as pd
+
+    listed = listed_values(spec, items)
+    if spec.type in ("datetime", "year"):  # text in the frame, compared as values
+        listed = pd.Series(key_values(spec, listed))
+        typed = pd.Series(key_values(spec, typed))
+    usable = np.flatnonzero(listed.notna().to_numpy() & ~listed.duplicated().to_numpy())
+    index = pd.Index(listed.iloc[usable])
+    try:
+        found = index.get_indexer(typed)
+    except (TypeError, ValueError):  # values of another type than the list's: none match
+        return np.full(len(typed), -1, dtype=np.int64)
+    where = np.where(found >= 0, usable[np.maximum(found, 0)] if len(usable) else -1, -1)
+    return np.where(ok, where, -1).astype(np.int64)
+
+
+def key_values(spec: FieldSpec, values: pd.Series) -> pd.Series:
+    """Typed values as keys compare them: datetimes (text in the frame) as instants, years
+    as integers."""
+    import pandas as pd
+
+    if spec.type == "datetime":
+        return pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+    if spec.type == "year":
+        return pd.to_numeric(values, errors="coerce").astype("Int64")
+    return values
 
 
 def parse_values(
@@ -270,7 +356,12 @@ def _limit(spec: FieldSpec, value: Any) -> Any:
 
 
 def _constraints(
-    spec: FieldSpec, s: pd.Series, typed: pd.Series, ok: npt.NDArray[np.bool_], flag: Flag
+    spec: FieldSpec,
+    s: pd.Series,
+    typed: pd.Series,
+    ok: npt.NDArray[np.bool_],
+    category: npt.NDArray[np.int64] | None,
+    flag: Flag,
 ) -> None:
     import numpy as np
     import pandas as pd
@@ -279,21 +370,13 @@ def _constraints(
     if "pattern" in c:
         matches = _fullmatch(s, str(c["pattern"])).to_numpy()
         flag(ok & ~matches, "pattern", lambda v: f"{shown(v)} does not match {c['pattern']!r}")
-    numeric = spec.type in ("integer", "number")
     if "enum" in c:
         enum = c["enum"] if isinstance(c["enum"], list) else []
-        if numeric:
-            inside = typed.isin(pd.to_numeric(pd.Series(enum), errors="coerce")).to_numpy()
-        else:
-            inside = s.isin([str(e) for e in enum]).to_numpy()
+        inside = positions(spec, enum, typed, ok) >= 0
         flag(ok & ~inside, "enum", lambda v: f"{shown(v)} is not one of {enum}")
-    if spec.categories is not None:
-        cats = spec.categories
-        if numeric:
-            inside = typed.isin(pd.to_numeric(pd.Series(cats), errors="coerce")).to_numpy()
-        else:
-            inside = s.isin([str(x) for x in cats]).to_numpy()
-        flag(ok & ~inside, "categories", lambda v: f"{shown(v)} is not one of its categories")
+    if category is not None:
+        outside = ok & (category < 0)
+        flag(outside, "categories", lambda v: f"{shown(v)} is not one of its categories")
     lengths = s.str.len().to_numpy()
     if "minLength" in c:
         flag(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..read import matches_record, sha256_of
-from .problem import Problem, shown
+from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -227,11 +227,15 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     trailing = 0
     while trailing < len(blank) - 1 and blank[len(blank) - 1 - trailing]:
         trailing += 1
-    for row in numbers[len(blank) - trailing :]:
-        message = "an empty line at the end of the file"
-        problems.append(Problem(table.path, int(row), None, message, "blank-row"))
-    for row in numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]:
-        problems.append(Problem(table.path, int(row), None, "an empty row", "blank-row"))
+    rows = [*numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]]
+    rows += [*numbers[len(blank) - trailing :]]
+    at_end = len(blank) - trailing + 1  # the row number of the first empty line at the end
+
+    def blank_row(row: int) -> Problem:
+        message = "an empty line at the end of the file" if row >= at_end else "an empty row"
+        return Problem(table.path, int(row), None, message, "blank-row")
+
+    problems.extend(bounded(table.path, "blank-row", rows, blank_row))
 
     data_rows = slice(1, len(starts))
     return (
