@@ -317,7 +317,11 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     if not isinstance(resources, list):
         return
     names = [r.get("name") for r in resources if isinstance(r, dict)]
-    fields_of = {r.get("name"): _field_names(r) for r in resources if isinstance(r, dict)}
+    fields_of = {
+        r["name"]: _field_names(r)
+        for r in resources
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
         shape = shape_problems(where, resource)
