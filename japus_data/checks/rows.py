@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..descriptor import Table
 from ..fieldspec import field_specs
 from ..read import pandas_dtypes
-from .fields import check_column
+from .fields import TYPED_KEYS, check_column
 from .files import Layout, dialect
 from .problem import PER_CHECK, Omitted, Problem, bounded
 
@@ -37,9 +37,12 @@ class Column:
     ok: npt.NDArray[np.bool_]  # per distinct text: present and of the field's type
     values: pd.Series  # per distinct text: its typed value (NA where missing or wrong)
     key: npt.NDArray[np.int64]  # per distinct text: equal where the typed values are equal
+    plain: bool = False  # ``key`` is the identity (text compared as text)
 
     def keys(self) -> npt.NDArray[np.int64]:
         """Per row: its value's key, for comparing values (``02`` and ``2`` are one integer)."""
+        if self.plain:  # text compared as text: the codes are the keys
+            return self.codes
         keys: npt.NDArray[np.int64] = self.key[self.codes]
         return keys
 
@@ -154,7 +157,14 @@ def check_rows(table: Table, layout: Layout) -> Rows:
         checked = check_column(path, spec, codes, uniques, rows)
         problems.extend(checked.problems)
         columns[spec.name] = Column(
-            spec.name, codes, uniques, checked.missing, checked.ok, checked.values, checked.key
+            spec.name,
+            codes,
+            uniques,
+            checked.missing,
+            checked.ok,
+            checked.values,
+            checked.key,
+            plain=spec.type not in TYPED_KEYS,
         )
         column, dtype = checked.typed.set_axis(index), dtypes[spec.name]
         if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
