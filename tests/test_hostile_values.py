@@ -200,6 +200,21 @@ def test_diff_reads_a_cell_beyond_the_csv_module_limit(package_copy: Path) -> No
     assert countries.changed[0].cells[0].new.startswith(long)
 
 
+def test_docs_read_a_cell_beyond_the_csv_module_limit(package_copy: Path) -> None:
+    import sys
+
+    long = "x" * 200_000
+    edit_table(package_copy, "countries", "France,true,true,2,", f"France,true,true,2,{long}")
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        from japus_pages import load_site
+    finally:
+        sys.path.pop(0)
+    site = load_site(package_copy)
+    (france,) = [row for row in site.rows["countries"] if row["country_code"] == "FR"]
+    assert france["source_id"].startswith(long)
+
+
 # --------------------------------------------------------------------------- class 14
 # The report is bounded: per check and per file, with a count of what was left out.
 

@@ -144,7 +144,7 @@ def check_column(
     if not ok.all():
         result = result.where(ok[codes])
     values = typed if ok.all() else typed.where(ok)
-    return Checked(problems, result, missing, ok, values, key_codes(spec, values, ok), category)
+    return Checked(problems, result, missing, ok, values, key_codes(spec, values), category)
 
 
 # Types whose values are compared as values in keys, not as the text that spells them:
@@ -152,11 +152,10 @@ def check_column(
 TYPED_KEYS = ("integer", "number", "boolean", "date", "datetime", "year")
 
 
-def key_codes(
-    spec: FieldSpec, values: pd.Series, ok: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
+def key_codes(spec: FieldSpec, values: pd.Series) -> npt.NDArray[np.int64]:
     """Per distinct text: a code shared by the texts whose typed values are equal. Texts
-    that are not of the field's type keep a code of their own (they are reported as such)."""
+    that are not of the field's type (NA in ``values``) keep a code of their own (they are
+    reported as such)."""
     import numpy as np
     import pandas as pd
 
