@@ -7,12 +7,11 @@ entry of the descriptor is :func:`source_citation` of that row (a test keeps the
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .csvtext import records as csv_records
 from .descriptor import Package
 from .errors import UnknownTableError
 
@@ -195,7 +194,8 @@ def read_sources(package: Package) -> dict[str, dict[str, str]]:
 
     frame = read_table(SOURCES_TABLE, package.root)
     text = frame.to_csv(index=False, date_format="%Y-%m-%d")
-    return {row["source_id"]: row for row in csv.DictReader(io.StringIO(text))}
+    header, *rows = csv_records(text)
+    return {row["source_id"]: row for row in (dict(zip(header, r, strict=False)) for r in rows)}
 
 
 def table_source_ids(package: Package, name: str) -> list[str]:

@@ -9,8 +9,6 @@ differs from what the rows cite (check ``sources-list``).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -74,13 +72,12 @@ def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, 
 
     if not names:
         return {}
+    from .csvtext import records
+
     text = read_package_file(package.root, table.path).decode("utf-8")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns: dict[str, list[str]] = {n: [] for n in names}
-    for record in reader:
-        for n in names:
-            columns[n].append(record.get(n) or "")
-    return columns
+    header, *rows = records(text) or [[]]
+    where = {n: header.index(n) for n in names if n in header}
+    return {n: [row[i] if i < len(row) else "" for row in rows if row] for n, i in where.items()}
 
 
 def derived_sources(package: Package) -> dict[str, list[dict[str, Any]]]:

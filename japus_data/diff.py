@@ -2,7 +2,8 @@
 
 Each version is a folder (or its ``datapackage.json``) or a git revision, read with
 ``git cat-file`` without checking anything out. Cells are compared as the text in the CSV
-files, read with the standard library's ``csv`` module, so that the diff works for data the
+files, read with the standard library's ``csv`` module (``japus_data.csvtext``: no
+limit on a cell's size), so that the diff works for data the
 current schema would reject. Rows are matched by the table's primary key.
 
 The report also suggests the next version by the recipe in CONTRIBUTING.md: adding or
@@ -13,13 +14,13 @@ minor one, fixing a value or the metadata a patch.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .csvtext import records as csv_records
 from .descriptor import SCHEMA_HASH, loads_descriptor
 from .errors import DescriptorError, JapusDataError, PackageFileError
 from .locate import DESCRIPTOR, resolve_root
@@ -191,9 +192,7 @@ def _parse_csv(
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        records = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar)
-        )
+        records = csv_records(text, delimiter, quotechar)
     except csv.Error as exc:
         raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
     if not records:
@@ -507,8 +506,12 @@ def format_key(fields: tuple[str, ...], key: Key) -> str:
 
 
 def _key_fields(old: TableText, new: TableText) -> tuple[str, ...]:
-    """NEW's primary key if both files have its columns, else OLD's, else every column."""
-    for pk in (new.primary_key, old.primary_key):
+    """OLD's primary key if both files have its columns, else NEW's, else every column.
+
+    OLD's first: a row of OLD is removed when no row of NEW has its key, as OLD defines it.
+    Judged by NEW's key, a pull request that changes the key could replace a row unseen.
+    """
+    for pk in (old.primary_key, new.primary_key):
         if pk and all(f in old.header and f in new.header for f in pk):
             return pk
     return tuple(f for f in new.header if f in old.header)

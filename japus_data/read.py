@@ -77,7 +77,7 @@ def parse_csv(
     import numpy as np
     import pandas as pd
 
-    from .checks.fields import parse_values
+    from .checks.fields import parse_values, positions
 
     dtypes = pandas_dtypes(table)
     dialect = table.raw.get("dialect")
@@ -113,21 +113,24 @@ def parse_csv(
                 f"{display_path}:{row}:{name}: cannot be parsed with its schema: {value!r} is "
                 f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
             )
-        source = u if isinstance(dt, pd.CategoricalDtype) else typed  # codes: compared as text
-        column = pd.Series(source.array.take(codes), name=name).where(~missing[codes])
-        if isinstance(dt, pd.CategoricalDtype):
-            # Checked here, because a cast would turn an unknown code into a missing value.
-            unknown = column.notna() & ~column.isin(dt.categories)
-            if unknown.any():
-                rows = [int(i) + 2 for i in unknown.to_numpy().nonzero()[0]]
-                values = [str(v) for v in column[unknown]]
+        if isinstance(dt, pd.CategoricalDtype) and spec.categories is not None:
+            # A cell is its category as the validator reads it: by typed value (``02`` is the
+            # integer category 2), through the one reading (``fields.positions``).
+            position = positions(spec, spec.categories, typed, ok)
+            unknown = np.flatnonzero((~missing & (position < 0))[codes])
+            if len(unknown):
+                rows = [int(i) + 2 for i in unknown]
+                values = [str(u.iloc[codes[i]]) for i in unknown]
                 if unknown_codes is None:
                     raise JapusDataError(
                         f"{display_path}:{rows[0]}:{name}: {values[0]!r} is not one of "
                         f"the categories {list(dt.categories)}"
                     )
                 unknown_codes.extend((row, name, v) for row, v in zip(rows, values, strict=True))
-                column = column.mask(unknown)
+            category = pd.Categorical.from_codes(position[codes], dtype=dt)
+            columns[name] = pd.Series(category, name=name)
+            continue
+        column = pd.Series(typed.array.take(codes), name=name).where(~missing[codes])
         columns[name] = column.astype(dt) if column.dtype != dt else column
     return pd.DataFrame(columns, index=pd.RangeIndex(len(text)))
 

@@ -18,11 +18,10 @@ check is implemented on pandas and numpy, vectorised over rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks.problem import Problem, Report
+from .checks.problem import Found, Problem, Report
 from .descriptor import DescriptorError, Package, Table, _table, read_descriptor
 from .locate import DESCRIPTOR
 
@@ -34,20 +33,19 @@ if TYPE_CHECKING:
 
 def validate_package(root: Path) -> Report:
     """Run every check on the package in ``root``. Never raises on bad data."""
-    report = Report(root=root)
-    found: list[Problem] = []
+    found = Found()
+    rows: dict[str, int] = {}
     try:
         raw = read_descriptor(root)
     except DescriptorError as exc:
-        report.problems = [Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor")]
-        return report
+        found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor"))
+        return found.report(root, rows)
     try:
         package, unusable = _package(root, raw, found)
     except Exception as exc:  # a safety net: one line, never a traceback
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
-        report.problems = _deduplicate(found)
-        return report
+        return found.report(root, rows)
     texts: dict[str, Rows] = {}
     frames: dict[str, pd.DataFrame] = {}
     for table in package.tables:
@@ -59,14 +57,13 @@ def validate_package(root: Path) -> Report:
             message = f"could not be checked: {type(exc).__name__}: {exc}"
             found.append(Problem(table.path, None, None, message[:300], "internal"))
         if table.name in frames:
-            report.rows[table.name] = len(frames[table.name])
+            rows[table.name] = len(frames[table.name])
     try:
         _check_across(package, found, texts, frames)
     except Exception as exc:
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
-    report.problems = _deduplicate(found)
-    return report
+    return found.report(root, rows)
 
 
 def _after_path(exc: Exception) -> str:
@@ -75,9 +72,10 @@ def _after_path(exc: Exception) -> str:
     return rest.strip() if rest else text
 
 
-def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Package, set[str]]:
+def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, set[str]]:
     """The tables that can be checked, and the names of those that cannot."""
     from .checks.descriptor import (
+        duplicate_key_problems,
         package_shape_problems,
         profile_problems,
         resource_problems,
@@ -85,6 +83,7 @@ def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Pac
     )
     from .safepath import path_problem
 
+    found.extend(duplicate_key_problems(root))
     found.extend(profile_problems(raw))
     found.extend(package_shape_problems(raw))
     found.extend(resource_problems(root, raw))
@@ -110,7 +109,7 @@ def _package(root: Path, raw: dict[str, Any], found: list[Problem]) -> tuple[Pac
 def _check_table(
     package: Package,
     table: Table,
-    found: list[Problem],
+    found: Found,
     texts: dict[str, Rows],
     frames: dict[str, pd.DataFrame],
 ) -> None:
@@ -140,7 +139,7 @@ def _check_table(
 
 def _check_across(
     package: Package,
-    found: list[Problem],
+    found: Found,
     texts: dict[str, Rows],
     frames: dict[str, pd.DataFrame],
 ) -> None:
@@ -151,19 +150,6 @@ def _check_across(
         if table.name in texts:
             found.extend(foreign_key_problems(table, texts[table.name], texts))
     found.extend(rule_problems(package, frames))
-
-
-def _deduplicate(problems: Iterable[Problem]) -> list[Problem]:
-    """One line per (file, row, field): checks that catch the same cell say it once."""
-    seen: set[tuple[str, int | None, str | None]] = set()
-    unique = []
-    for p in problems:
-        key = (p.file, p.row, p.field)
-        if p.row is not None and key in seen:
-            continue
-        seen.add(key)
-        unique.append(p)
-    return sorted(unique, key=lambda p: (p.file, p.row or 0, p.field or "", p.check))
 
 
 __all__ = ["DescriptorError", "Problem", "Report", "validate_package"]

@@ -11,9 +11,7 @@ structure of mkdocs-static-i18n) and byte-identical copies of the CSV files unde
 
 from __future__ import annotations
 
-import csv
 import inspect
-import io
 import posixpath
 import re
 import shutil
@@ -26,6 +24,7 @@ from typing import Any
 
 from japus_charts import Bar, Group, bar_chart, number
 
+from japus_data.csvtext import records
 from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
 from japus_data.safepath import output_name, read_package_file
 
@@ -252,8 +251,13 @@ class Site:
 
 
 def read_rows(data: bytes) -> list[dict[str, str]]:
-    with io.StringIO(data.decode("utf-8"), newline="") as handle:
-        return list(csv.DictReader(handle))
+    """Each row of a CSV file's bytes by column name, read with no limit on a cell's size."""
+    header, *rows = records(data.decode("utf-8")) or [[]]
+    return [
+        dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+        for row in rows
+        if row
+    ]
 
 
 def load_site(root: Path) -> Site:

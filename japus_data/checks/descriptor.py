@@ -103,6 +103,59 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
         yield _problem(where, message, "profile")
 
 
+def duplicate_key_problems(root: Path) -> list[Problem]:
+    """Each key given twice in one object of the descriptor: JSON readers keep one of the
+    two silently (Python the last), so what was written is not what is read."""
+    found: list[Problem] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                name = next((v for k, v in items if k == "name" and isinstance(v, str)), None)
+                within = f" of the object named {shown(name)}" if name is not None else ""
+                message = (
+                    f"the key {shown(key)} is given twice in one object{within}: "
+                    "JSON readers keep only one of them; give it once"
+                )
+                found.append(_problem("", message, "descriptor"))
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"), object_pairs_hook=pairs)
+    except (OSError, ValueError, RecursionError):
+        return []  # reported when the descriptor is read
+    return found
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a field's ``pattern`` cannot judge cells, or None.
+
+    Cells are matched by RE2 (Arrow's engine), in time linear in the cell whatever the
+    pattern: no pattern can make validation take exponential time. RE2 has what XML Schema's
+    regular expressions (Table Schema's) have; it refuses look-arounds and back-references,
+    which only a backtracking engine runs, so a pattern using them is refused here, and no
+    cell is judged by it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid pattern: {shown(exc)}"
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        reason = str(exc).removeprefix("Invalid regular expression: ")
+        return (
+            f"cannot be matched in linear time ({shown(reason)}): look-arounds, "
+            "back-references and huge repetitions are not supported"
+        )
+    return None
+
+
 def _is_names(value: object) -> bool:
     """A field name or a list of them, as keys are written."""
     return isinstance(value, str) or (
@@ -328,6 +381,11 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     if not isinstance(resources, list):
         return
     names = [r.get("name") for r in resources if isinstance(r, dict)]
+    fields_of = {
+        r["name"]: _field_names(r)
+        for r in resources
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
         shape = shape_problems(where, resource)
@@ -348,13 +406,23 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
             yield _problem(f"{where}/schema", "give the table schema inline", "resource")
             continue
         if not shape:  # the checks below rely on the shape
-            yield from _schema_problems(f"{where}/schema", schema, names)
+            yield from _schema_problems(f"{where}/schema", schema, resource.get("name"), fields_of)
         dialect = resource.get("dialect", {})
         if isinstance(dialect, dict) and dialect.get("header") is False:
             yield _problem(f"{where}/dialect/header", "tables must have a header row", "resource")
 
 
-def _schema_problems(where: str, schema: dict[str, Any], tables: list[Any]) -> Iterator[Problem]:
+def _field_names(resource: dict[str, Any]) -> list[Any]:
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return (
+        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+
+
+def _schema_problems(
+    where: str, schema: dict[str, Any], table: Any, tables: Mapping[Any, list[Any]]
+) -> Iterator[Problem]:
     fields = schema.get("fields")
     if not isinstance(fields, list):
         return
@@ -370,24 +438,42 @@ def _schema_problems(where: str, schema: dict[str, Any], tables: list[Any]) -> I
             yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", "schema")
         pattern = f.get("constraints", {}).get("pattern") if isinstance(f, dict) else None
         if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                yield _problem(f"{at}/constraints/pattern", f"not a valid pattern: {exc}", "schema")
+            why = pattern_problem(pattern)
+            if why:
+                yield _problem(f"{at}/constraints/pattern", why, "schema")
     keys: list[tuple[str, Any]] = [("primaryKey", schema.get("primaryKey", []))]
     keys += [(f"uniqueKeys/{i}", k) for i, k in enumerate(schema.get("uniqueKeys", []) or [])]
     for i, fk in enumerate(schema.get("foreignKeys", []) or []):
         if isinstance(fk, dict):
             keys.append((f"foreignKeys/{i}/fields", fk.get("fields", [])))
-            reference = fk.get("reference", {})
-            target = reference.get("resource") if isinstance(reference, dict) else None
-            if target and target not in tables:
-                yield _problem(
-                    f"{where}/foreignKeys/{i}/reference/resource",
-                    f"no resource named {target!r}",
-                    "schema",
-                )
+            yield from _reference_problems(f"{where}/foreignKeys/{i}", fk, table, tables)
     for at, key in keys:
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if name not in names:
                 yield _problem(f"{where}/{at}", f"no field named {name!r}", "schema")
+
+
+def _reference_problems(
+    where: str, fk: dict[str, Any], table: Any, tables: Mapping[Any, list[Any]]
+) -> Iterator[Problem]:
+    """The resource a foreign key refers to exists, and so does each field it names there,
+    one for each field it refers from."""
+    reference = fk.get("reference", {})
+    if not isinstance(reference, dict):
+        return
+    # Data Package v2: a reference without ``resource`` (or with "") is to the same table.
+    target = reference.get("resource") or table
+    if target not in tables:
+        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", "schema")
+        return
+    local, remote = fk.get("fields", []), reference.get("fields", [])
+    local = [local] if isinstance(local, str) else local if isinstance(local, list) else []
+    remote = [remote] if isinstance(remote, str) else remote if isinstance(remote, list) else []
+    missing = [name for name in remote if name not in tables[target]]
+    at = f"{where}/reference/fields"
+    if missing:
+        names = ", ".join(repr(name) for name in missing)
+        yield _problem(at, f"{target!r} has no field named {names}", "schema")
+    elif len(remote) != len(local):
+        message = f"{len(remote)} fields referred to for the {len(local)} referring to them"
+        yield _problem(at, message, "schema")

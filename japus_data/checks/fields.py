@@ -13,13 +13,12 @@ or the field sets the custom property ``"allowFormulaPrefix": true``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..fieldspec import ALLOW_FORMULA, FORMULA_PREFIXES, FieldSpec, values_of
-from .problem import Problem, shown
+from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,7 +42,8 @@ SIMPLE_FORMATS = {
     ("string", "uuid"): r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}",
     ("string", "binary"): r"[A-Za-z0-9+/]*={0,2}",
 }
-MAX_DIGITS = 18  # beyond int64
+INT64_MAX = str(2**63 - 1)  # 19 digits; the loader's Int64 holds -2**63 .. 2**63 - 1
+INT64_MIN = str(2**63)  # its magnitude
 
 
 @dataclass
@@ -54,20 +54,32 @@ class Checked:
     typed: pd.Series  # per row, NA where missing or wrong
     missing: npt.NDArray[np.bool_]  # per distinct value: one of the missing values
     ok: npt.NDArray[np.bool_]  # per distinct value: present and of the field's type
+    values: pd.Series  # per distinct value: its typed value, NA where missing or wrong
+    key: npt.NDArray[np.int64]  # per distinct value: equal where the typed values are equal
+    category: npt.NDArray[np.int64] | None  # per distinct value: its category's position, or -1
 
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
-    """``str.fullmatch`` that falls back to Python's ``re`` where Arrow's RE2 refuses."""
-    import pandas as pd
+    """``str.fullmatch`` by Arrow's RE2 only: linear in the text whatever the pattern.
 
-    try:
-        return s.str.fullmatch(pattern).fillna(False).astype(bool)
-    except Exception:  # pyarrow.ArrowInvalid: RE2 lacks look-arounds and back-references
-        pass
-    try:
-        return s.astype(object).str.fullmatch(pattern).fillna(False).astype(bool)
-    except re.error:  # reported on the descriptor; no cell is judged by a broken pattern
+    Never Python's ``re``, whose backtracking a pattern such as ``(?=a)(a+)+$`` makes
+    exponential. A pattern RE2 refuses is reported on the descriptor
+    (``checks.descriptor.pattern_problem``), and no cell is judged by it.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # alone first: then the pattern's parentheses are its own, and it can be wrapped
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except pa.ArrowException:  # refused by RE2: reported on the descriptor
         return pd.Series(True, index=s.index)
+    # pandas' ``str.fullmatch`` would fall back to Python's ``re``: Arrow is called directly.
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        s = s.astype(pd.StringDtype("pyarrow", na_value=float("nan")))
+    text = pa.array(s.array)
+    matched = pc.fill_null(pc.match_substring_regex(text, f"^(?:{pattern})$"), False)
+    return pd.Series(matched.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 
 
 def check_column(
@@ -99,7 +111,8 @@ def check_column(
 
     ok, typed = _parse(spec, stripped, present, flag)
     ok = ok & present
-    _constraints(spec, stripped, typed, ok, flag)
+    category = None if spec.categories is None else positions(spec, spec.categories, typed, ok)
+    _constraints(spec, stripped, typed, ok, category, flag)
 
     if spec.type == "string" and not spec.allow_formula:
         declared = set(values_of(spec.categories or [])) | set(
@@ -116,18 +129,99 @@ def check_column(
             ),
         )
 
-    problems = []
+    problems: list[Problem] = []
     for bad, check, say in verdicts:
         if not bad.any():
             continue
-        for position in np.flatnonzero(bad[codes]):
+
+        def problem(position: int, say: Callable[[str], str] = say, check: str = check) -> Problem:
             value = str(u.iloc[codes[position]])
-            problems.append(Problem(path, int(rows[position]), spec.name, say(value), check))
+            return Problem(path, int(rows[position]), spec.name, say(value), check)
+
+        problems.extend(bounded(path, check, np.flatnonzero(bad[codes]), problem))
 
     result = pd.Series(typed.array.take(codes), name=spec.name)
     if not ok.all():
         result = result.where(ok[codes])
-    return Checked(problems, result, missing, ok)
+    values = typed if ok.all() else typed.where(ok)
+    return Checked(problems, result, missing, ok, values, key_codes(spec, values), category)
+
+
+# Types whose values are compared as values in keys, not as the text that spells them:
+# ``02``, ``+2`` and ``2`` are one integer; ``true`` and ``TRUE`` one boolean.
+TYPED_KEYS = ("integer", "number", "boolean", "date", "datetime", "year")
+
+
+def key_codes(spec: FieldSpec, values: pd.Series) -> npt.NDArray[np.int64]:
+    """Per distinct text: a code shared by the texts whose typed values are equal. Texts
+    that are not of the field's type (NA in ``values``) keep a code of their own (they are
+    reported as such)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(values)
+    if spec.type not in TYPED_KEYS or n == 0:
+        return np.arange(n, dtype=np.int64)
+    codes, _ = pd.factorize(key_values(spec, values), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    alone = codes < 0
+    codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
+    return codes
+
+
+def listed_values(spec: FieldSpec, items: list[Any]) -> pd.Series:
+    """A list of the descriptor's values (``categories``, ``enum``) as typed values, read by
+    the same parse as the cells: NA where one is not of the field's type."""
+    import numpy as np
+    import pandas as pd
+
+    if spec.type not in TYPED_KEYS:
+        return pd.Series(pd.array([str(i) for i in items], dtype="str"))
+    if spec.type == "boolean":  # JSON true/false are the values themselves
+        given = pd.Series([i if isinstance(i, bool) else pd.NA for i in items], dtype="boolean")
+        text = pd.Series(pd.array(["" if isinstance(i, bool) else str(i) for i in items], "str"))
+        ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+        return given.fillna(typed.where(ok))
+    text = pd.Series(
+        pd.array([json.dumps(i) if isinstance(i, int | float) else str(i) for i in items], "str")
+    )
+    ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+    return typed.where(ok)
+
+
+def positions(
+    spec: FieldSpec, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Per distinct value (``typed``, of the field's type where ``ok``): the position in
+    ``items`` (``categories`` or ``enum``) of the first item with the same typed value, or
+    -1. The one reading of a cell against a list, for the validator and the loader."""
+    import numpy as np
+    import pandas as pd
+
+    listed = listed_values(spec, items)
+    if spec.type in ("datetime", "year"):  # text in the frame, compared as values
+        listed = pd.Series(key_values(spec, listed))
+        typed = pd.Series(key_values(spec, typed))
+    usable = np.flatnonzero(listed.notna().to_numpy() & ~listed.duplicated().to_numpy())
+    index = pd.Index(listed.iloc[usable])
+    try:
+        found = index.get_indexer(typed)
+    except (TypeError, ValueError):  # values of another type than the list's: none match
+        return np.full(len(typed), -1, dtype=np.int64)
+    where = np.where(found >= 0, usable[np.maximum(found, 0)] if len(usable) else -1, -1)
+    return np.where(ok, where, -1).astype(np.int64)
+
+
+def key_values(spec: FieldSpec, values: pd.Series) -> pd.Series:
+    """Typed values as keys compare them: datetimes (text in the frame) as instants, years
+    as integers."""
+    import pandas as pd
+
+    if spec.type == "datetime":
+        return pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+    if spec.type == "year":
+        return pd.to_numeric(values, errors="coerce").astype("Int64")
+    return values
 
 
 def parse_values(
@@ -159,20 +253,24 @@ def _parse(
         if not spec.bare_number:
             text = text.str.replace(r"^[^0-9+.-]+|[^0-9.]+$", "", regex=True)
         ok = _fullmatch(text, INTEGER if kind == "integer" else NUMBER).to_numpy() & present
+        beyond = np.zeros(len(s), dtype=bool)
         if kind == "integer":
-            ok = ok & (text.str.len() <= MAX_DIGITS).to_numpy()
+            beyond = ok & ~_in_int64(text)
+            flag(beyond, "type", lambda v: f"{shown(v)} is beyond the 64-bit integer range")
+            ok = ok & ~beyond
         wide = present & ~ok & _fullmatch(s, FULL_WIDTH).to_numpy()
         thousands = present & ~ok & ~wide & _fullmatch(s, THOUSANDS).to_numpy()
         flag(wide, "number-format", lambda v: f"{shown(v)} has full-width characters: use 0-9")
         flag(thousands, "number-format", lambda v: f"{shown(v)} has a thousands separator")
         flag(
-            present & ~ok & ~wide & ~thousands,
+            present & ~ok & ~wide & ~thousands & ~beyond,
             "type",
             lambda v: f"{shown(v)} is not {'an' if kind == 'integer' else 'a'} {kind}",
         )
+        if kind == "integer":
+            return ok, _int64(text, ok)
         numbers = pd.to_numeric(text.where(ok), errors="coerce")
-        typed = numbers.astype("Int64" if kind == "integer" else "Float64")
-        return ok, typed
+        return ok, numbers.astype("Float64")
     if kind == "boolean":
         ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
         flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a boolean")
@@ -222,6 +320,30 @@ def _parse(
     return ok, s.astype("str")
 
 
+def _in_int64(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Per integer text (``[+-]?[0-9]+``): within int64, judged on the digits (exactly; a
+    float would round 2**63 - 1), with leading zeros and sign set aside."""
+    import numpy as np
+
+    digits = text.str.replace(r"^[+-]?0*", "", regex=True)
+    count = digits.str.len().to_numpy()
+    limit = np.where(text.str.startswith("-").to_numpy(dtype=bool), INT64_MIN, INT64_MAX)
+    at_most = (digits <= limit).to_numpy(dtype=bool)
+    return np.asarray((count < len(INT64_MAX)) | ((count == len(INT64_MAX)) & at_most))
+
+
+def _int64(text: pd.Series, ok: npt.NDArray[np.bool_]) -> pd.Series:
+    """The integer texts ``text[ok]`` as Int64, exactly (Arrow's cast, no float between)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    clean = text.str.replace(r"^\+", "", regex=True).where(ok, "0")
+    values = pc.cast(pa.array(clean.array), pa.int64())
+    typed = pd.Series(pd.array(values, dtype=pd.ArrowDtype(pa.int64())), index=text.index)
+    return typed.astype("Int64").where(ok)
+
+
 def _limit(spec: FieldSpec, value: Any) -> Any:
     import pandas as pd
 
@@ -233,7 +355,12 @@ def _limit(spec: FieldSpec, value: Any) -> Any:
 
 
 def _constraints(
-    spec: FieldSpec, s: pd.Series, typed: pd.Series, ok: npt.NDArray[np.bool_], flag: Flag
+    spec: FieldSpec,
+    s: pd.Series,
+    typed: pd.Series,
+    ok: npt.NDArray[np.bool_],
+    category: npt.NDArray[np.int64] | None,
+    flag: Flag,
 ) -> None:
     import numpy as np
     import pandas as pd
@@ -242,21 +369,13 @@ def _constraints(
     if "pattern" in c:
         matches = _fullmatch(s, str(c["pattern"])).to_numpy()
         flag(ok & ~matches, "pattern", lambda v: f"{shown(v)} does not match {c['pattern']!r}")
-    numeric = spec.type in ("integer", "number")
     if "enum" in c:
         enum = c["enum"] if isinstance(c["enum"], list) else []
-        if numeric:
-            inside = typed.isin(pd.to_numeric(pd.Series(enum), errors="coerce")).to_numpy()
-        else:
-            inside = s.isin([str(e) for e in enum]).to_numpy()
+        inside = positions(spec, enum, typed, ok) >= 0
         flag(ok & ~inside, "enum", lambda v: f"{shown(v)} is not one of {enum}")
-    if spec.categories is not None:
-        cats = spec.categories
-        if numeric:
-            inside = typed.isin(pd.to_numeric(pd.Series(cats), errors="coerce")).to_numpy()
-        else:
-            inside = s.isin([str(x) for x in cats]).to_numpy()
-        flag(ok & ~inside, "categories", lambda v: f"{shown(v)} is not one of its categories")
+    if category is not None:
+        outside = ok & (category < 0)
+        flag(outside, "categories", lambda v: f"{shown(v)} is not one of its categories")
     lengths = s.str.len().to_numpy()
     if "minLength" in c:
         flag(

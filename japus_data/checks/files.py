@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
 from ..read import matches_record, sha256_of
 from ..safepath import read_package_file
-from .problem import Problem, shown
+from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,16 +89,30 @@ def _guess_encoding(data: bytes) -> str:
     return "cp1252 (Windows Latin-1)"
 
 
+def _utf16(data: bytes) -> str | None:
+    """``UTF-16``, ``UTF-16LE`` or ``UTF-16BE`` if the file looks like it, else None: a
+    UTF-16 byte order mark, or NUL bytes in at least a third of the positions of one parity
+    and few of the other (ASCII text in UTF-16 without a BOM)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    if len(data) < 2 or b"\x00" not in data[:4096]:
+        return None
+    head = data[:65536]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= len(head) // 6 and even < odd // 4:  # kanji can have a NUL low byte
+        return "UTF-16LE"
+    if even >= len(head) // 6 and odd < even // 4:
+        return "UTF-16BE"
+    return None
+
+
 def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
     start = data.rfind(b"\n", 0, offset) + 1
     before = data[start:offset].decode("utf-8", errors="replace")
     delimiter, quote = dialect(table)
     try:
-        reader = csv.reader(
-            io.StringIO(before.replace("\x00", "")), delimiter=delimiter, quotechar=quote
-        )
-        cells = next(reader, [""])
+        cells = first_record(before.replace("\x00", ""), delimiter, quote) or [""]
     except csv.Error:
         cells = [""]
     column = max(len(cells) - 1, 0)
@@ -108,6 +122,13 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
 
 def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     """The file must be UTF-8 text: no NUL bytes, nothing else."""
+    utf16 = _utf16(data)
+    if utf16:
+        message = (
+            f"not UTF-8: the file is {utf16} (a NUL byte beside every ASCII character): "
+            "save it as UTF-8"
+        )
+        return [Problem(table.path, 1, None, message, "encoding")]
     if b"\x00" in data:
         row, name = _locate(table, data, data.index(b"\x00"))
         return [Problem(table.path, row, name, "binary data (NUL bytes), not text", "encoding")]
@@ -156,6 +177,18 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if len(quotes) % 2:  # a quote never closed
         row = int(np.searchsorted(newlines, quotes[-1]) + 1)
         problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
+    stray = _stray_quotes(arr, quotes, delimiter)
+    if len(stray):
+        row = int(np.searchsorted(newlines, stray[0]) + 1)
+        column = int(np.searchsorted(delims, stray[0]) - np.searchsorted(delims, starts[row - 1]))
+        names = table.field_names
+        more = f" ({len(stray) - 1} more quotes out of place after it)" if len(stray) > 1 else ""
+        message = (
+            f"a {quote} quote inside a cell that is not quoted, or after a closing quote: "
+            f"quote the whole cell and double each {quote} inside it{more}"
+        )
+        field = names[column] if column < len(names) else None
+        problems.append(Problem(table.path, row, field, message, "quote"))
     terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
     style_crlf = crlf & terminated
     if terminated.any():
@@ -174,21 +207,34 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if len(bare):
         row = int(np.searchsorted(newlines, bare[0]) + 1)
         message = "a bare CR (\\r) line break: use LF or CRLF"
+        if not len(newlines):  # the lines end with CR alone: no record can be told apart
+            message = "the lines end with a bare CR (\\r), not LF or CRLF: save with LF"
+            problems.append(Problem(table.path, row, None, message, "newline"))
+            return None, problems
         problems.append(Problem(table.path, row, None, message, "newline"))
 
     header = bytes(data[starts[0] : ends[0] - int(crlf[0])]).decode("utf-8")
-    labels = next(csv.reader(io.StringIO(header), delimiter=delimiter, quotechar=quote), [])
+    try:
+        labels = first_record(header, delimiter, quote)
+    except csv.Error as exc:
+        message = f"the header cannot be read as CSV: {exc}"
+        problems.append(Problem(table.path, 1, None, message, "header"))
+        return None, problems
     problems.extend(_header_problems(table, labels))
 
     # Empty lines at the end are reported once; elsewhere, each.
     trailing = 0
     while trailing < len(blank) - 1 and blank[len(blank) - 1 - trailing]:
         trailing += 1
-    for row in numbers[len(blank) - trailing :]:
-        message = "an empty line at the end of the file"
-        problems.append(Problem(table.path, int(row), None, message, "blank-row"))
-    for row in numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]:
-        problems.append(Problem(table.path, int(row), None, "an empty row", "blank-row"))
+    rows = [*numbers[1 : len(blank) - trailing][blank[1 : len(blank) - trailing]]]
+    rows += [*numbers[len(blank) - trailing :]]
+    at_end = len(blank) - trailing + 1  # the row number of the first empty line at the end
+
+    def blank_row(row: int) -> Problem:
+        message = "an empty line at the end of the file" if row >= at_end else "an empty row"
+        return Problem(table.path, int(row), None, message, "blank-row")
+
+    problems.extend(bounded(table.path, "blank-row", rows, blank_row))
 
     data_rows = slice(1, len(starts))
     return (
@@ -203,6 +249,34 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         ),
         problems,
     )
+
+
+def _stray_quotes(
+    arr: npt.NDArray[np.uint8], quotes: npt.NDArray[np.int64], delimiter: str
+) -> npt.NDArray[np.int64]:
+    """Positions of the quote characters that neither open a cell nor close one: a quote
+    opens a cell only as its first character, and closes it only before a delimiter, a line
+    break or the end of the file; ``""`` inside a quoted cell is a quote. (Counted in
+    pairs, as the layout counts them: after a stray quote the rest may be misjudged, so
+    only the first is located.)"""
+    import numpy as np
+
+    if not len(quotes):
+        return quotes
+    ends = np.array([ord(delimiter), 10, 13], dtype=np.uint8)
+    k = np.arange(len(quotes))
+    opening = k % 2 == 0
+    before = arr[np.maximum(quotes - 1, 0)]
+    after = arr[np.minimum(quotes + 1, len(arr) - 1)]
+    adjacent = np.zeros(len(quotes), dtype=bool)  # the next quote is the next byte
+    adjacent[:-1] = quotes[1:] == quotes[:-1] + 1
+    doubled_second = np.zeros(len(quotes), dtype=bool)
+    doubled_second[1:] = adjacent[:-1] & ~opening[:-1]
+    opens_cell = (quotes == 0) | np.isin(before, ends)
+    closes_cell = (quotes == len(arr) - 1) | np.isin(after, ends) | adjacent
+    bad = np.where(opening, ~opens_cell & ~doubled_second, ~closes_cell)
+    found: npt.NDArray[np.int64] = quotes[bad]
+    return found
 
 
 def _header_problems(table: Table, labels: list[str]) -> list[Problem]:

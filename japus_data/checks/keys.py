@@ -1,23 +1,26 @@
 """Keys: primary keys complete and unique, ``unique`` fields, Data Package v2 ``uniqueKeys``,
 foreign keys resolving across tables, and rows repeated whole.
 
-Vectorised over the columns' codes: the codes of a key's fields are mixed into one 64-bit
-hash per row, repeats are found with ``numpy.unique``, and each repeat is confirmed field by
-field (so a hash collision can never be reported). Python loops only over rows found wrong.
+Values are compared as typed values, not as the text that spells them: ``02``, ``+2`` and
+``2`` are one integer (``fields.key_codes``). Vectorised over the columns' key codes: the
+codes of a key's fields are mixed into one 64-bit hash per row, repeats are found with
+``numpy.unique``, and each repeat is confirmed field by field (so a hash collision can never
+be reported). Python loops only over rows found wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ..descriptor import Table
-from .problem import Problem, shown
+from ..descriptor import ForeignKey, Table
+from .problem import Problem, bounded, shown
 from .rows import Column, Rows
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+    import pandas as pd
 
 # Odd 64-bit multipliers, one per key field, to mix the fields' codes into a row hash.
 MIX = [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93]
@@ -32,18 +35,18 @@ def _repeats(
     candidates = np.flatnonzero(complete)
     if len(candidates) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    keys = [column.keys()[candidates] for column in columns]
     hashed = np.zeros(len(candidates), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for k, column in enumerate(columns):
-            mixed = column.codes[candidates].astype(np.uint64) + np.uint64(1)
+        for k, codes in enumerate(keys):
+            mixed = codes.astype(np.uint64) + np.uint64(1)
             hashed = (hashed ^ mixed) * np.uint64(MIX[k % len(MIX)])
             hashed ^= hashed >> np.uint64(29)
     _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
     firsts = first[inverse.ravel()]
     repeat = np.flatnonzero(firsts != np.arange(len(candidates)))
     same = np.ones(len(repeat), dtype=bool)
-    for column in columns:  # confirm: no report from a hash collision
-        codes = column.codes[candidates]
+    for codes in keys:  # confirm: no report from a hash collision
         same &= codes[repeat] == codes[firsts[repeat]]
     repeat = repeat[same]
     return candidates[repeat], candidates[firsts[repeat]]
@@ -59,10 +62,15 @@ def _duplicates(
     for column in columns:
         complete &= ~column.null()
     label = ",".join(names)
-    for position, first in zip(*_repeats(columns, complete), strict=True):
+    repeats, firsts = _repeats(columns, complete)
+
+    def problem(k: int) -> Problem:
+        position = repeats[k]
         values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
-        message = f"{what} {values} is already in row {int(rows.rows[first])}"
-        yield Problem(table.path, int(rows.rows[position]), label, message, check)
+        message = f"{what} {values} is already in row {int(rows.rows[firsts[k]])}"
+        return Problem(table.path, int(rows.rows[position]), label, message, check)
+
+    yield from bounded(table.path, check, range(len(repeats)), problem)
 
 
 def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
@@ -73,9 +81,13 @@ def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
         return
     everything = list(rows.columns.values())
     all_rows = np.ones(len(rows.rows), dtype=bool)
-    for position, first in zip(*_repeats(everything, all_rows), strict=True):
-        message = f"repeats row {int(rows.rows[first])}"
-        yield Problem(table.path, int(rows.rows[position]), None, message, "duplicate-row")
+    repeats, firsts = _repeats(everything, all_rows)
+
+    def repeat(k: int) -> Problem:
+        message = f"repeats row {int(rows.rows[firsts[k]])}"
+        return Problem(table.path, int(rows.rows[repeats[k]]), None, message, "duplicate-row")
+
+    yield from bounded(table.path, "duplicate-row", range(len(repeats)), repeat)
     pk = list(table.primary_key)
     if pk and set(pk) <= rows.columns.keys():
         yield from _duplicates(table, rows, pk, "primary-key", "primary key")
@@ -96,9 +108,8 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
 
     for fk in table.foreign_keys:
         local, remote = list(fk.fields), list(fk.reference_fields)
-        if not set(local) <= rows.columns.keys():
-            continue
-        label = ",".join(local)
+        if not set(local) <= rows.columns.keys() or len(local) != len(remote):
+            continue  # a foreign key the descriptor check refuses
         target = tables.get(fk.resource)
         if target is None:
             yield from _unreadable_target(table, rows, local, fk.resource)
@@ -106,25 +117,51 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
         if not set(remote) <= target.columns.keys():
             continue
         columns = [rows.columns[name] for name in local]
+        # Rows whose every field is given and of its type (a wrong type is reported as such).
         given = np.ones(len(rows.rows), dtype=bool)
         for column in columns:
-            given &= ~column.null()
+            given &= column.ok[column.codes]
+        others = [target.columns[name] for name in remote]
         if len(local) == 1:
-            (column,) = columns
-            other = target.columns[remote[0]]
+            (column,), (other,) = columns, others
             used = np.bincount(other.codes, minlength=len(other.uniques)) > 0
-            wanted: set[Any] = set(other.uniques[used & ~other.missing])
-            known = column.uniques.isin(wanted).to_numpy()
+            wanted = other.values[used & other.ok]
+            known = _isin(column.values, wanted)
             bad = np.flatnonzero(given & ~known[column.codes])
         else:
-            keys = pd.MultiIndex.from_arrays([c.text()[given] for c in columns])
-            others = [target.columns[name].text() for name in remote]
-            found = keys.isin(pd.MultiIndex.from_arrays(others))
+            targets = np.ones(len(target.rows), dtype=bool)
+            for other in others:
+                targets &= other.ok[other.codes]
+            there = np.flatnonzero(targets)
+            keys = pd.MultiIndex.from_arrays([c.typed(np.flatnonzero(given)) for c in columns])
+            found = keys.isin(pd.MultiIndex.from_arrays([o.typed(there) for o in others]))
             bad = np.flatnonzero(given)[~found]
-        for position in bad:
-            values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
-            message = f"{values} is not a {'/'.join(remote)} of {fk.resource}"
-            yield Problem(table.path, int(rows.rows[position]), label, message, "foreign-key")
+        yield from bounded(table.path, "foreign-key", bad, _dangling(table, rows, columns, fk))
+
+
+def _dangling(
+    table: Table, rows: Rows, columns: list[Column], fk: ForeignKey
+) -> Callable[[int], Problem]:
+    label = ",".join(fk.fields)
+
+    def problem(position: int) -> Problem:
+        values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
+        message = f"{values} is not a {'/'.join(fk.reference_fields)} of {fk.resource}"
+        return Problem(table.path, int(rows.rows[position]), label, message, "foreign-key")
+
+    return problem
+
+
+def _isin(values: pd.Series, wanted: pd.Series) -> npt.NDArray[np.bool_]:
+    """Per value: among ``wanted``, compared as typed values (none match across types that
+    cannot be compared)."""
+    import numpy as np
+
+    try:
+        found = np.asarray(values.isin(wanted).to_numpy(dtype=bool, na_value=False))
+    except (TypeError, ValueError):
+        found = np.zeros(len(values), dtype=bool)
+    return found
 
 
 def _unreadable_target(

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..descriptor import Table
 from ..fieldspec import field_specs
 from ..read import pandas_dtypes
-from .fields import check_column
+from .fields import TYPED_KEYS, check_column
 from .files import Layout, dialect
-from .problem import Problem
+from .problem import PER_CHECK, Omitted, Problem, bounded
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,18 +34,25 @@ class Column:
     codes: npt.NDArray[np.int64]  # per row: the position of its text in ``uniques``
     uniques: pd.Series  # the distinct texts
     missing: npt.NDArray[np.bool_]  # per distinct text: one of the missing values
+    ok: npt.NDArray[np.bool_]  # per distinct text: present and of the field's type
+    values: pd.Series  # per distinct text: its typed value (NA where missing or wrong)
+    key: npt.NDArray[np.int64]  # per distinct text: equal where the typed values are equal
+    plain: bool = False  # ``key`` is the identity (text compared as text)
+
+    def keys(self) -> npt.NDArray[np.int64]:
+        """Per row: its value's key, for comparing values (``02`` and ``2`` are one integer)."""
+        if self.plain:  # text compared as text: the codes are the keys
+            return self.codes
+        keys: npt.NDArray[np.int64] = self.key[self.codes]
+        return keys
 
     def null(self) -> npt.NDArray[np.bool_]:
         """Per row: the cell is a logical null."""
         return self.missing[self.codes]
 
-    def text(self) -> npt.NDArray[Any]:
-        """Per row: the text, None where null (materialised: for small uses only)."""
-        import numpy as np
-
-        values = np.empty(len(self.uniques) + 1, dtype=object)
-        values[:-1] = self.uniques.to_numpy(dtype=object)
-        chosen: npt.NDArray[Any] = values[np.where(self.null(), len(self.uniques), self.codes)]
+    def typed(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        """The typed values of the given rows (materialised: for small uses only)."""
+        chosen: npt.NDArray[Any] = self.values.to_numpy(dtype=object)[self.codes[rows]]
         return chosen
 
 
@@ -94,18 +101,30 @@ def check_rows(table: Table, layout: Layout) -> Rows:
 
     path, names = table.path, table.field_names
     n = len(names)
-    problems: list[Problem] = []
-    for row, cells in zip(
-        layout.rows[layout.cells > n], layout.cells[layout.cells > n], strict=True
-    ):
-        message = f"{cells} cells, but the schema has {n} fields"
-        label = layout.labels[n] if len(layout.labels) > n else None
-        problems.append(Problem(path, int(row), label, message, "extra-cell"))
-    short = (layout.cells < n) & ~layout.blank
-    for row, cells in zip(layout.rows[short], layout.cells[short], strict=True):
-        for k in range(int(cells), n):
+    label = layout.labels[n] if len(layout.labels) > n else None
+    extra = np.flatnonzero(layout.cells > n)
+
+    def extra_cell(i: int) -> Problem:
+        message = f"{layout.cells[i]} cells, but the schema has {n} fields"
+        return Problem(path, int(layout.rows[i]), label, message, "extra-cell")
+
+    problems = bounded(path, "extra-cell", extra, extra_cell)
+    short = np.flatnonzero((layout.cells < n) & ~layout.blank)
+    # One problem per missing cell: the first PER_CHECK built, the others counted.
+    missing = int((n - layout.cells[short]).sum())
+    shown: list[Problem] = []
+    for i in short:
+        cells = int(layout.cells[i])
+        for k in range(cells, n):
+            if len(shown) == PER_CHECK:
+                break
             message = f"{cells} cells: no cell for field {names[k]!r}"
-            problems.append(Problem(path, int(row), names[k], message, "missing-cell"))
+            shown.append(Problem(path, int(layout.rows[i]), names[k], message, "missing-cell"))
+        if len(shown) == PER_CHECK:
+            break
+    problems.extend(shown)
+    if missing > len(shown):
+        problems.append(Omitted(path, None, None, "", "missing-cell", missing - len(shown)))
 
     try:
         arrow = _read(table, layout, n)
@@ -137,11 +156,20 @@ def check_rows(table: Table, layout: Layout) -> Rows:
         uniques = pd.Series(pd.array(encoded.dictionary, dtype="str"))
         checked = check_column(path, spec, codes, uniques, rows)
         problems.extend(checked.problems)
-        columns[spec.name] = Column(spec.name, codes, uniques, checked.missing)
+        columns[spec.name] = Column(
+            spec.name,
+            codes,
+            uniques,
+            checked.missing,
+            checked.ok,
+            checked.values,
+            checked.key,
+            plain=spec.type not in TYPED_KEYS,
+        )
         column, dtype = checked.typed.set_axis(index), dtypes[spec.name]
-        if isinstance(dtype, pd.CategoricalDtype):  # straight from the codes, unknowns NA
-            position = pd.Index(dtype.categories).get_indexer(uniques.astype(object))
-            category = np.where(checked.ok, position, -1)[codes]
+        if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
+            # Straight from the codes, as the loader reads them (``fields.positions``).
+            category = checked.category[codes]
             column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
         elif column.dtype != dtype:
             with contextlib.suppress(TypeError, ValueError):
