@@ -15,6 +15,7 @@ from typing import Any
 
 from .descriptor import Package
 from .errors import UnknownTableError
+from .render import bibtex, bibtex_key
 
 __all__ = [
     "STYLES",
@@ -157,25 +158,20 @@ def _apa(ref: Reference) -> str:
     return f"{ref.author}. ({date}). {ref.title}.{note}"
 
 
-def _bib(value: str) -> str:
-    for char in "\\&%$#_{}":
-        value = value.replace(char, "\\" + char)
-    return value
-
-
 def _bibtex(ref: Reference) -> str:
-    fields = [("author", "{" + _bib(ref.author) + "}"), ("title", _bib(ref.title))]
+    # Every value is escaped by japus_data.render.bibtex: no text closes its field.
+    fields = [("author", "{" + bibtex(ref.author) + "}"), ("title", bibtex(ref.title))]
     if ref.year:
-        fields.append(("year", ref.year))
+        fields.append(("year", bibtex(ref.year)))
     if ref.date and len(ref.date) >= 10:
-        fields.append(("date", ref.date))
+        fields.append(("date", bibtex(ref.date)))
     if ref.version:
-        fields.append(("version", ref.version))
+        fields.append(("version", bibtex(ref.version)))
         fields.append(("howpublished", "Data set"))
     if ref.note:
-        fields.append(("note", _bib(ref.note)))
+        fields.append(("note", bibtex(ref.note)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{ref.key},\n{body}\n}}"
+    return f"@misc{{{bibtex_key(ref.key)},\n{body}\n}}"
 
 
 def format_reference(ref: Reference, style: str) -> str:
