@@ -5,11 +5,12 @@ Each resource's ``path`` (and what describes the CSV file: ``hash``, ``bytes``, 
 integers and numbers as JSON numbers, booleans as JSON booleans, dates as ISO 8601 strings,
 missing values as ``null``. Everything else, including the licence and attribution, is kept.
 
-JSON has no NaN or infinity: a number cell that holds one (``NaN``, ``INF``, ``-INF``, or a
-literal beyond the float range such as ``1e400``, read as infinity) is written as the string
-Table Schema spells it, ``"NaN"``, ``"INF"`` or ``"-INF"``, which a Table Schema reader of the
-inline data parses back to the same number. The file is always valid JSON (written with
-``allow_nan=False``).
+JSON has no NaN or infinity. A number cell ``INF`` or ``-INF`` (or a literal beyond the float
+range such as ``1e400``, which reads as infinity) is written as the string Table Schema spells
+it, ``"INF"`` or ``"-INF"``, which a Table Schema reader of the inline data parses back to the
+same number; ``NaN``, which the loader reads as missing, is ``null`` like any missing value.
+The file is always valid JSON (written with ``allow_nan=False``): a NaN or infinity in the
+descriptor itself fails the export with one line.
 """
 
 from __future__ import annotations
