@@ -20,12 +20,12 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from ..exports.to_sqlite import METADATA_TABLES as SQLITE_TABLES
+from ..exports.to_xlsx import README as README_SHEET
 from ..locate import DESCRIPTOR
 from ..render import sheet_name_problem
 from .problem import Problem, shown
 
-README_SHEET = "README"  # the xlsx export's first sheet
-SQLITE_TABLES = ("_package", "_tables", "_columns", "_categories")  # the SQLite metadata
 LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 YEAR = re.compile(r"[+-]?[0-9]{4}")
 

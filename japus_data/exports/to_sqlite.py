@@ -97,6 +97,7 @@ def create_table(table: Table) -> str:
     return f"CREATE TABLE {ident(table.name)} (\n  {body}\n)"
 
 
+METADATA_TABLES = ("_package", "_tables", "_columns", "_categories")  # created by META_TABLES
 META_TABLES = [
     "CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE _tables (table_name TEXT PRIMARY KEY, position INTEGER NOT NULL, "
