@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from japus_charts import Bar, Group, bar_chart, number
 
 from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
@@ -367,30 +368,42 @@ def fk_targets(site: Site, table: Table) -> dict[str, tuple[Table, str]]:
     return targets
 
 
+# The data table, rendered by Jinja2 with autoescaping: every value from the CSV file, the
+# descriptor or a key is escaped by the template, none is written into the HTML by hand.
+DATA_TABLE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+DATA_TABLE_TEMPLATE = DATA_TABLE.from_string(
+    """<div class="japus-data" data-table="{{ name }}" data-rows="{{ rows | length }}" markdown="0">
+<table>
+<thead><tr>{% for f in fields %}<th><code>{{ f }}</code></th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}
+<tr id="{{ row.id }}">{% for cell in row.cells %}<td><div class="cell">
+{%- if cell.href is not none %}<a href="{{ cell.href }}">{{ cell.text }}</a>
+{%- else %}{{ cell.text }}{% endif %}</div></td>{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+</div>"""
+)
+
+
 def data_table(site: Site, table: Table) -> str:
     """The rows exactly as in the CSV file; keys link to the row they reference."""
-    rows = site.rows[table.name]
     links = fk_targets(site, table)
-    header = "".join(f"<th><code>{escape(f.name)}</code></th>" for f in table.fields)
-    lines = []
-    for row in rows:
+    rows = []
+    for row in site.rows[table.name]:
         cells = []
         for f in table.fields:
             value = row.get(f.name, "")
-            text = escape(value)
+            href = None
             if value and f.name in links:
                 target, _ = links[f.name]
                 anchor = row_anchor(target, {target.primary_key[0]: value})
-                page = "" if target.name == table.name else f"../{escape(target.name)}/"
-                text = f'<a href="{page}#{escape(anchor)}">{text}</a>'
-            cells.append(f'<td><div class="cell">{text}</div></td>')
-        lines.append(f'<tr id="{escape(row_anchor(table, row))}">{"".join(cells)}</tr>')
-    body = "\n".join(lines)
-    return (
-        f'<div class="japus-data" data-table="{escape(table.name)}" data-rows="{len(rows)}" '
-        'markdown="0">\n'
-        f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>"
-    )
+                page = "" if target.name == table.name else f"../{target.name}/"
+                href = f"{page}#{anchor}"
+            cells.append({"text": value, "href": href})
+        rows.append({"id": row_anchor(table, row), "cells": cells})
+    return DATA_TABLE_TEMPLATE.render(name=table.name, fields=table.field_names, rows=rows)
 
 
 def citation(site: Site, source: dict[str, Any], lang: str) -> str:
