@@ -14,6 +14,7 @@ from typing import Any
 from .csvtext import records as csv_records
 from .descriptor import Package
 from .errors import UnknownTableError
+from .render import bibtex, bibtex_key
 
 __all__ = [
     "STYLES",
@@ -156,26 +157,20 @@ def _apa(ref: Reference) -> str:
     return f"{ref.author}. ({date}). {ref.title}.{note}"
 
 
-def bibtex_text(value: str) -> str:
-    """``value`` with the characters BibTeX treats specially escaped."""
-    for char in "\\&%$#_{}":
-        value = value.replace(char, "\\" + char)
-    return value
-
-
 def _bibtex(ref: Reference) -> str:
-    fields = [("author", "{" + bibtex_text(ref.author) + "}"), ("title", bibtex_text(ref.title))]
+    # Every value is escaped by japus_data.render.bibtex: no text closes its field.
+    fields = [("author", "{" + bibtex(ref.author) + "}"), ("title", bibtex(ref.title))]
     if ref.year:
-        fields.append(("year", ref.year))
+        fields.append(("year", bibtex(ref.year)))
     if ref.date and len(ref.date) >= 10:
-        fields.append(("date", ref.date))
+        fields.append(("date", bibtex(ref.date)))
     if ref.version:
-        fields.append(("version", ref.version))
+        fields.append(("version", bibtex(ref.version)))
         fields.append(("howpublished", "Data set"))
     if ref.note:
-        fields.append(("note", bibtex_text(ref.note)))
+        fields.append(("note", bibtex(ref.note)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{ref.key},\n{body}\n}}"
+    return f"@misc{{{bibtex_key(ref.key)},\n{body}\n}}"
 
 
 def format_reference(ref: Reference, style: str) -> str:

@@ -24,6 +24,7 @@ from .csvtext import records as csv_records
 from .descriptor import SCHEMA_HASH, loads_descriptor
 from .errors import DescriptorError, JapusDataError, PackageFileError
 from .locate import DESCRIPTOR, resolve_root
+from .render import markdown, markdown_code
 from .safepath import (
     MAX_DESCRIPTOR_BYTES,
     path_problem,
@@ -726,22 +727,21 @@ def render_text(d: PackageDiff) -> str:
 
 
 def _md(text: str) -> str:
-    """A cell's text inside a Markdown table cell or code span, kept on one line."""
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ") or "∅"
-    )
+    """A text as a Markdown code span (see japus_data.render.markdown_code)."""
+    return markdown_code(text)
 
 
 def render_markdown(d: PackageDiff) -> str:
     lines = [
         "## Data diff",
         "",
-        f"`{_md(d.old_label)}` ({d.old_version}) → `{_md(d.new_label)}` ({d.new_version})",
+        f"{_md(d.old_label)} ({markdown(d.old_version)}) → "
+        f"{_md(d.new_label)} ({markdown(d.new_version)})",
         "",
     ]
     warnings = d.warnings()
     if warnings:
-        lines += ["> [!WARNING]", *[f"> - {_md(w)}" for w in warnings], ""]
+        lines += ["> [!WARNING]", *[f"> - {markdown(w)}" for w in warnings], ""]
     changed = [t for t in d.tables if t.status != "unchanged"]
     if changed:
         lines += [
@@ -749,33 +749,35 @@ def render_markdown(d: PackageDiff) -> str:
             "|---|---|---:|---:|---:|---:|---:|---|",
         ]
         for t in changed:
-            schema = "; ".join(_md(s) for s in _schema_lines(t)) if t.status == "changed" else ""
+            schema = (
+                "; ".join(markdown(s) for s in _schema_lines(t)) if t.status == "changed" else ""
+            )
             added = t.rows_new if t.status == "added" else len(t.added)
             removed = t.rows_old if t.status == "removed" else len(t.removed)
             lines.append(
-                f"| `{t.name}` | {t.status} | {t.rows_old} | {t.rows_new} | {added} | "
+                f"| {_md(t.name)} | {t.status} | {t.rows_old} | {t.rows_new} | {added} | "
                 f"{removed} | {len(t.changed)} | {schema} |"
             )
         lines.append("")
     for t in changed:
         if not (t.added or t.removed or t.changed):
             continue
-        lines += [f"### `{t.name}`", ""]
-        lines += [f"- added `{_md(t.key_text(k))}`" for k in t.added]
-        lines += [f"- **removed** `{_md(t.key_text(k))}`" for k in t.removed]
+        lines += [f"### {_md(t.name)}", ""]
+        lines += [f"- added {_md(t.key_text(k))}" for k in t.added]
+        lines += [f"- **removed** {_md(t.key_text(k))}" for k in t.removed]
         for c in t.changed:
-            lines.append(f"- changed `{_md(t.key_text(c.key))}`")
-            lines += [f"  - `{_md(x.field)}`: `{_md(x.old)}` → `{_md(x.new)}`" for x in c.cells]
+            lines.append(f"- changed {_md(t.key_text(c.key))}")
+            lines += [f"  - {_md(x.field)}: {_md(x.old)} → {_md(x.new)}" for x in c.cells]
         lines.append("")
     if d.metadata:
-        lines += [f"Package metadata changed: {', '.join(d.metadata)}", ""]
+        lines += [f"Package metadata changed: {', '.join(_md(m) for m in d.metadata)}", ""]
     if not d.has_changes:
         lines += ["No changes.", ""]
     mark = "✅ follows the recipe" if d.version_follows_recipe else "⚠️ does not follow the recipe"
     lines += [
-        f"Version: {d.old_version} → {d.new_version} {mark}",
+        f"Version: {markdown(d.old_version)} → {markdown(d.new_version)} {mark}",
         "",
-        f"**S{_version_line(d)[1:]}**",
+        f"**{markdown('S' + _version_line(d)[1:])}**",
     ]
     return "\n".join(lines)
 

@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 import japus_data
-from japus_data.citation import bibtex_text, read_sources, source_citation
+from japus_data.citation import read_sources, source_citation
 from japus_data.cli import main
 from japus_data.descriptor import Package
 from japus_data.errors import UnknownTableError
+from japus_data.render import bibtex
 
 from .conftest import ROOT
 
@@ -99,7 +100,7 @@ def test_cite_a_table_names_the_sources_of_its_rows(
     assert "mext-2025-12-18" in keys
     for source_id in set(frame["source_id"]):
         publisher = str(sources.loc[source_id, "publisher_en"])
-        assert "{" + bibtex_text(publisher) + "}" in out
+        assert "{" + bibtex(publisher) + "}" in out
 
 
 def test_cite_student_exchange_lists_the_surveys(capsys: pytest.CaptureFixture[str]) -> None:

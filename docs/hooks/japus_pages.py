@@ -5,6 +5,11 @@ Everything here is derived at build time from ``datapackage.json`` (through
 ``japus_data.claims``. Nothing is kept by hand: a new table gets its page, its place in the
 diagram and in the table index without any edit to the documentation.
 
+Every text taken from the package (descriptor properties, names, CSV cells) is escaped for
+where it goes, by ``japus_data.render``: :func:`html` in HTML, :func:`md` in Markdown text,
+:func:`code` for a name shown as code, ``mermaid_*`` in the diagram. None of it is ever read as
+markup, a link or a script.
+
 ``generate(root, out)`` writes the pages (``<page>.md`` and ``<page>.ja.md``, the suffix
 structure of mkdocs-static-i18n) and byte-identical copies of the CSV files under ``out``.
 """
@@ -18,14 +23,17 @@ import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from html import escape
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from japus_charts import Bar, Group, bar_chart, number
 
 from japus_data.csvtext import records
 from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
+from japus_data.render import html as escape
+from japus_data.render import markdown as md
+from japus_data.render import mermaid_id, mermaid_text, safe_url
 from japus_data.safepath import output_name, read_package_file
 
 LANGS = ("en", "ja")
@@ -223,6 +231,10 @@ class Site:
     def table_title(self, table: Table, lang: str) -> str:
         return (table.title_ja or table.title) if lang == "ja" else table.title
 
+    def title_md(self, table: Table, lang: str) -> str:
+        """The table's title as Markdown text (escaped)."""
+        return md(self.table_title(table, lang))
+
     def table_description(self, table: Table, lang: str) -> str:
         return (table.description_ja or table.description) if lang == "ja" else table.description
 
@@ -276,9 +288,22 @@ def download_name(table: Table) -> str:
 
 
 def row_anchor(table: Table, row: dict[str, str]) -> str:
-    """The HTML id of a row: ``row-`` and its primary key values."""
+    """The HTML id of a row: ``row-`` and its primary key values (``_`` for any character
+    but letters, digits, ``-`` and ``.``), safe in an attribute and in a link's fragment."""
     key = "--".join(row.get(k, "") for k in table.primary_key)
-    return "row-" + re.sub(r"\s+", "_", key)
+    return "row-" + re.sub(r"[^\w.-]+", "_", key)
+
+
+def code(text: str) -> str:
+    """A name shown as code, in Markdown text (and in a Markdown table cell)."""
+    return f"<code>{md(text)}</code>"
+
+
+def limit_text(value: object) -> str:
+    """A ``minimum`` or ``maximum`` as written: a number, or a date as text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,9 +360,9 @@ def constraints_text(table: Table, field: Field, lang: str) -> str:
     if field.unique:
         parts.append(t["unique"])
     if field.minimum is not None:
-        parts.append(f"≥ {field.minimum:g}")
+        parts.append(f"≥ {escape(limit_text(field.minimum))}")
     if field.maximum is not None:
-        parts.append(f"≤ {field.maximum:g}")
+        parts.append(f"≤ {escape(limit_text(field.maximum))}")
     if field.pattern:
         parts.append(f"{t['pattern']} <code>{escape(field.pattern)}</code>")
     return "<br>".join(parts)
@@ -369,29 +394,42 @@ def fk_targets(site: Site, table: Table) -> dict[str, tuple[Table, str]]:
     return targets
 
 
+# The data table, rendered by Jinja2 with autoescaping: every value from the CSV file, the
+# descriptor or a key is escaped by the template, none is written into the HTML by hand.
+DATA_TABLE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+DATA_TABLE_TEMPLATE = DATA_TABLE.from_string(
+    """<div class="japus-data" data-table="{{ name }}" data-rows="{{ rows | length }}" markdown="0">
+<table>
+<thead><tr>{% for f in fields %}<th><code>{{ f }}</code></th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}
+<tr id="{{ row.id }}">{% for cell in row.cells %}<td><div class="cell">
+{%- if cell.href is not none %}<a href="{{ cell.href }}">{{ cell.text }}</a>
+{%- else %}{{ cell.text }}{% endif %}</div></td>{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+</div>"""
+)
+
+
 def data_table(site: Site, table: Table) -> str:
     """The rows exactly as in the CSV file; keys link to the row they reference."""
-    rows = site.rows[table.name]
     links = fk_targets(site, table)
-    header = "".join(f"<th><code>{escape(f.name)}</code></th>" for f in table.fields)
-    lines = []
-    for row in rows:
+    rows = []
+    for row in site.rows[table.name]:
         cells = []
         for f in table.fields:
             value = row.get(f.name, "")
-            text = escape(value)
+            href = None
             if value and f.name in links:
                 target, _ = links[f.name]
                 anchor = row_anchor(target, {target.primary_key[0]: value})
                 page = "" if target.name == table.name else f"../{target.name}/"
-                text = f'<a href="{page}#{escape(anchor)}">{text}</a>'
-            cells.append(f'<td><div class="cell">{text}</div></td>')
-        lines.append(f'<tr id="{escape(row_anchor(table, row))}">{"".join(cells)}</tr>')
-    body = "\n".join(lines)
-    return (
-        f'<div class="japus-data" data-table="{table.name}" data-rows="{len(rows)}" markdown="0">\n'
-        f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>"
-    )
+                href = f"{page}#{anchor}"
+            cells.append({"text": value, "href": href})
+        rows.append({"id": row_anchor(table, row), "cells": cells})
+    return DATA_TABLE_TEMPLATE.render(name=table.name, fields=table.field_names, rows=rows)
 
 
 def citation(site: Site, source: dict[str, Any], lang: str) -> str:
@@ -404,28 +442,28 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
     published = str(source.get("date_published") or row.get("date_published", ""))
     if lang == "ja":
         publisher = row.get("publisher_ja") or str(source.get("publisher", ""))
-        title = f"「{title_ja}」" if title_ja else f"*{title_en}*"
+        title = f"「{md(title_ja)}」" if title_ja else f"*{md(title_en)}*"
         period = row.get("reference_period_as_stated") or str(source.get("reference_period", ""))
-        text = f"{publisher}{title}"
+        text = f"{md(publisher)}{title}"
         if title_ja and title_en and title_en != title_ja:
-            text += f"（{title_en}）"
+            text += f"（{md(title_en)}）"
         extra = [
-            f"{t['published']}：{published}" if published else "",
-            f"{t['period']}：{period}" if period else "",
+            f"{t['published']}：{md(published)}" if published else "",
+            f"{t['period']}：{md(period)}" if period else "",
         ]
         text += "。" + "。".join(e for e in extra if e)
     else:
         # The full English citation is kept on the descriptor's source entry (built from
         # sources.csv by japus_data.citation, and tested to match it): one wording everywhere.
-        text = str(source.get("citation") or title_en)
+        text = md(source.get("citation") or title_en)
     text = text.rstrip(". 。")
     text += "." if lang == "en" else "。"
     if sid and row and "sources" in site.rows:
         sources = site.package.table("sources")
         anchor = row_anchor(sources, row)
-        text += f" [`{sid}`](sources.md#{anchor})"
+        text += f" [{code(sid)}](sources.md#{anchor})"
     elif sid:
-        text += f" `{sid}`"
+        text += f" {code(sid)}"
     return text
 
 
@@ -597,13 +635,14 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     csv_name = download_name(table)
     signature, loader = loader_signature(table.name)
     model, dtypes = model_dtypes(table.name)
-    out = ["---", "hide:", "  - toc", "---", "", f"# {site.table_title(table, lang)}", ""]
-    out += [site.table_description(table, lang), ""]
-    pk = ", ".join(f"`{k}`" for k in table.primary_key)
+    out = ["---", "hide:", "  - toc", "---", "", f"# {site.title_md(table, lang)}", ""]
+    out += [md(site.table_description(table, lang)), ""]
+    pk = ", ".join(code(k) for k in table.primary_key)
     out += [
         f'**{t["rows"]}:** <span class="japus-row-count">{len(rows)}</span> · '
         f"**{t['primary_key']}:** {pk} · "
-        f"[{t['download']} {csv_name}](../{DATA_DIR}/{csv_name}){{ .japus-download download }}",
+        f"[{t['download']} {md(csv_name)}](../{DATA_DIR}/{csv_name})"
+        "{ .japus-download download }",
         "",
         f"## {t['load']}",
         "",
@@ -613,8 +652,8 @@ def table_page(site: Site, table: Table, lang: str) -> str:
         f"{table.name} = japus_data.{loader}()  # -> DataFrame[{model}]",
         "```",
         "",
-        f"{t['loader']}: `{signature}` — {t['returns']} "
-        f"[`japus_data.models.{model}`](../api.md#models).",
+        f"{t['loader']}: {code(signature)} — {t['returns']} "
+        f"[{code(f'japus_data.models.{model}')}](../api.md#models).",
         "",
         f"## {t['columns']}",
         "",
@@ -652,12 +691,10 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     if table.foreign_keys:
         for fk in table.foreign_keys:
             target = site.package.table(fk.resource)
-            cols = ", ".join(f"`{c}`" for c in fk.fields)
-            refs = ", ".join(f"`{c}`" for c in fk.reference_fields)
+            cols = ", ".join(code(c) for c in fk.fields)
+            refs = ", ".join(code(c) for c in fk.reference_fields)
             same = f" {t['same_table']}" if target.name == table.name else ""
-            out.append(
-                f"- {cols} → [{site.table_title(target, lang)}]({target.name}.md) {refs}{same}"
-            )
+            out.append(f"- {cols} → [{site.title_md(target, lang)}]({target.name}.md) {refs}{same}")
     else:
         out.append(f"- {t['no_links']}")
     out += ["", f"**{t['linked_from']}:**", ""]
@@ -669,8 +706,8 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     ]
     if referrers:
         for other, fk in referrers:
-            cols = ", ".join(f"`{c}`" for c in fk.fields)
-            out.append(f"- [{site.table_title(other, lang)}]({other.name}.md) {cols}")
+            cols = ", ".join(code(c) for c in fk.fields)
+            out.append(f"- [{site.title_md(other, lang)}]({other.name}.md) {cols}")
     else:
         out.append(f"- {t['no_links']}")
     out += ["", f"## {t['sources']}", ""]
@@ -686,7 +723,7 @@ def table_page(site: Site, table: Table, lang: str) -> str:
         f"## {t['data']}",
         "",
         f"{len(rows)} {t['rows'].lower() if lang == 'en' else '行'} · "
-        f"[{t['download']} {csv_name}](../{DATA_DIR}/{csv_name})",
+        f"[{t['download']} {md(csv_name)}](../{DATA_DIR}/{csv_name})",
         "",
         data_table(site, table),
         "",
@@ -699,9 +736,9 @@ def tables_index(site: Site, lang: str) -> str:
     out = [f"# {t['tables_title']}", "", t["tables_intro"].format(n=len(site.package.tables)), ""]
     out += [f"| {t['table']} | {t['rows']} | {t['description']} |", "|---|---:|---|"]
     for table in site.package.tables:
-        desc = site.table_description(table, lang).replace("|", "\\|")
+        desc = md(site.table_description(table, lang))
         out.append(
-            f"| [{site.table_title(table, lang)}]({table.name}.md) `{table.name}` | "
+            f"| [{site.title_md(table, lang)}]({table.name}.md) {code(table.name)} | "
             f"{len(site.rows[table.name])} | {desc} |"
         )
     out += ["", t["whole_package"].format(path=f"../{DATA_DIR}/datapackage.json"), ""]
@@ -709,7 +746,7 @@ def tables_index(site: Site, lang: str) -> str:
 
 
 def mermaid_type(field: Field) -> str:
-    return re.sub(r"\W", "_", field.type) or "any"
+    return re.sub(r"\W", "_", field.type, flags=re.ASCII) or "any"
 
 
 def relationships_page(site: Site, lang: str) -> str:
@@ -720,11 +757,19 @@ def relationships_page(site: Site, lang: str) -> str:
     def drawn(fk: ForeignKey) -> bool:
         return not (fk.resource == SOURCES and fk.fields == (SOURCE_ID,))
 
+    # Mermaid reads identifiers as bare words: a name that is not one is drawn under a safe
+    # identifier, with the name itself as the entity's label or the column's comment.
+    ids: dict[str, str] = {}
+    for table in site.package.tables:
+        ids[table.name] = mermaid_id(table.name, ids.values())
     lines = ['%%{init: {"er": {"useMaxWidth": false}}}%%', "erDiagram"]
     for table in site.package.tables:
         # Only the key columns: the column dictionary of each table is on its own page.
         fk_cols = {c for fk in table.foreign_keys if drawn(fk) for c in fk.fields}
-        lines.append(f"    {table.name} {{")
+        entity = ids[table.name]
+        label = "" if entity == table.name else f'["{mermaid_text(table.name)}"]'
+        lines.append(f"    {entity}{label} {{")
+        columns: list[str] = []
         for f in table.fields:
             keys = [
                 k
@@ -732,15 +777,19 @@ def relationships_page(site: Site, lang: str) -> str:
                 if on
             ]
             if keys:
-                lines.append(f"        {mermaid_type(f)} {f.name} {', '.join(keys)}")
+                column = mermaid_id(f.name, columns)
+                columns.append(column)
+                comment = "" if column == f.name else f' "{mermaid_text(f.name)}"'
+                lines.append(f"        {mermaid_type(f)} {column} {', '.join(keys)}{comment}")
         lines.append("    }")
     for table in site.package.tables:
         for fk in table.foreign_keys:
-            if not drawn(fk):
+            if not drawn(fk) or fk.resource not in ids:
                 continue
             optional = not all(table.field(c).required for c in fk.fields)
             left = "|o" if optional else "||"
-            lines.append(f'    {fk.resource} {left}--o{{ {table.name} : "{", ".join(fk.fields)}"')
+            label = mermaid_text(", ".join(fk.fields))
+            lines.append(f'    {ids[fk.resource]} {left}--o{{ {ids[table.name]} : "{label}"')
     citing = [tb for tb in site.package.tables if any(not drawn(fk) for fk in tb.foreign_keys)]
     out = ["---", "hide:", "  - toc", "---", "", f"# {t['rel_title']}", "", t["rel_intro"], ""]
     out += ["```mermaid", *lines, "```", ""]
@@ -750,10 +799,10 @@ def relationships_page(site: Site, lang: str) -> str:
         for fk in table.foreign_keys:
             target = site.package.table(fk.resource)
             out.append(
-                f"| [{site.table_title(table, lang)}](tables/{table.name}.md) | "
-                f"{', '.join(f'`{c}`' for c in fk.fields)} | "
-                f"[{site.table_title(target, lang)}](tables/{target.name}.md) | "
-                f"{', '.join(f'`{c}`' for c in fk.reference_fields)} |"
+                f"| [{site.title_md(table, lang)}](tables/{table.name}.md) | "
+                f"{', '.join(code(c) for c in fk.fields)} | "
+                f"[{site.title_md(target, lang)}](tables/{target.name}.md) | "
+                f"{', '.join(code(c) for c in fk.reference_fields)} |"
             )
     out.append("")
     return "\n".join(out)
@@ -766,7 +815,7 @@ def charts_page(site: Site, lang: str) -> str:
         if name not in site.rows:
             continue
         table = site.package.table(name)
-        out += [f"## [{site.table_title(table, lang)}](tables/{name}.md)", ""]
+        out += [f"## [{site.title_md(table, lang)}](tables/{name}.md)", ""]
         out += [figure(svg) + "\n" for svg in make(site, lang)]
     return "\n".join(out)
 
@@ -812,7 +861,7 @@ def claims_page(site: Site, lang: str) -> str:
     out = ["---", "hide:", "  - toc", "---", "", f"# {t['claims_title']}", "", t["claims_intro"]]
     out.append("")
     out += [f'<div class="japus-claims" markdown="0">\n{html_table(header, body)}\n</div>', ""]
-    out += [f"[{site.table_title(site.package.table('claims'), lang)}](tables/claims.md)", ""]
+    out += [f"[{site.title_md(site.package.table('claims'), lang)}](tables/claims.md)", ""]
     return "\n".join(out)
 
 
@@ -834,7 +883,7 @@ def corrections_page(site: Site, lang: str) -> str:
     out = ["---", "hide:", "  - toc", "---", "", f"# {t['corrections_title']}", ""]
     out += [t["corrections_intro"], ""]
     out += [f'<div class="japus-corrections" markdown="0">\n{html_table(header, body)}\n</div>', ""]
-    out += [f"[{site.table_title(table, lang)}](tables/corrections.md)", ""]
+    out += [f"[{site.title_md(table, lang)}](tables/corrections.md)", ""]
     return "\n".join(out)
 
 
@@ -879,6 +928,8 @@ def rewrite_links(text: str, target_for: Callable[[str], str | None]) -> str:
 
     def inline(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
+        if safe_url(target) is None:
+            return label  # a javascript:, data: or other link that is not http(s)
         if EXTERNAL.match(target):
             return match.group(0)
         new = target_for(target)
@@ -886,6 +937,8 @@ def rewrite_links(text: str, target_for: Callable[[str], str | None]) -> str:
 
     def reference(match: re.Match[str]) -> str:
         head, target = match.group(1), match.group(2)
+        if safe_url(target) is None:
+            return head + "#"
         if EXTERNAL.match(target):
             return match.group(0)
         return head + (target_for(target) or "#")

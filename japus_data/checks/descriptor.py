@@ -380,6 +380,9 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     resources = raw.get("resources")
     if not isinstance(resources, list):
         return
+    from .names import name_problems
+
+    yield from name_problems(resources)
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     fields_of = {
         r["name"]: _field_names(r)

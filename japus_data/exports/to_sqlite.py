@@ -18,6 +18,7 @@ from typing import Any
 
 from ..descriptor import Field, Table
 from ..errors import JapusDataError
+from ..render import sql_identifier, sql_literal
 from ._common import Bundle, dumps, python_rows
 
 REQUIRES: tuple[str, ...] = ()
@@ -30,27 +31,46 @@ def sql_type(field: Field) -> str:
 
 
 def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return sql_identifier(name)
 
 
-def literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def literal(value: object) -> str:
+    return sql_literal(value)
+
+
+def _limit(field: Field, key: str, value: object) -> str:
+    """A ``minimum``/``maximum`` as a SQL literal of the column's own type.
+
+    The validator refuses a limit that is not a value of the field's type; a writer given one
+    anyway fails here, before any of it reaches SQL.
+    """
+    if field.type in ("integer", "year"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif field.type == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:  # dates and times are ISO 8601 text, which compares in order
+        ok = isinstance(value, str) and field.type in ("date", "datetime", "time", "yearmonth")
+    if not ok:
+        raise JapusDataError(
+            f"{field.name}: the {key} {value!r} is not a value of type {field.type!r}"
+        )
+    return sql_literal(value)
 
 
 def _checks(field: Field) -> list[str]:
     col = ident(field.name)
     typeof = {"INTEGER": "integer", "REAL": "real", "TEXT": "text"}[sql_type(field)]
-    checks = [f"typeof({col}) = '{typeof}'"]
+    checks = [f"typeof({col}) = {literal(typeof)}"]
     if field.categories is not None:
         checks.append(f"{col} IN ({', '.join(literal(c) for c in field.categories)})")
     if field.type == "boolean":
         checks.append(f"{col} IN (0, 1)")
     if field.type == "date":
-        checks.append(f"{col} GLOB '{DATE_GLOB}' AND date({col}) IS {col}")
+        checks.append(f"{col} GLOB {literal(DATE_GLOB)} AND date({col}) IS {col}")
     if field.minimum is not None:
-        checks.append(f"{col} >= {field.minimum!r}")
+        checks.append(f"{col} >= {_limit(field, 'minimum', field.minimum)}")
     if field.maximum is not None:
-        checks.append(f"{col} <= {field.maximum!r}")
+        checks.append(f"{col} <= {_limit(field, 'maximum', field.maximum)}")
     joined = " AND ".join(f"({c})" for c in checks)
     return [f"CHECK ({col} IS NULL OR ({joined}))"]
 
@@ -77,6 +97,7 @@ def create_table(table: Table) -> str:
     return f"CREATE TABLE {ident(table.name)} (\n  {body}\n)"
 
 
+METADATA_TABLES = ("_package", "_tables", "_columns", "_categories")  # created by META_TABLES
 META_TABLES = [
     "CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE _tables (table_name TEXT PRIMARY KEY, position INTEGER NOT NULL, "
@@ -187,7 +208,7 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
         if broken:
             raise sqlite3.IntegrityError(f"foreign key check failed: {broken[:5]}")
         con.execute("VACUUM")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError, TypeError) as exc:
         con.close()
         path.unlink(missing_ok=True)
         raise JapusDataError(f"{path}: cannot write the SQLite export: {exc}") from None

@@ -5,6 +5,12 @@ Text is stored as text strings with the text number format ``@`` (codes keep the
 zeros; nothing becomes a date or a number); a string starting with ``=``, ``+``, ``-`` or
 ``@`` is also stored as a string, with Excel's quote prefix, never as a formula. Integers and
 numbers are numbers, booleans booleans, and dates real dates formatted ``yyyy-mm-dd``.
+
+Every text (cells, the document properties) goes through :func:`japus_data.render.xlsx_text`:
+a character XML cannot hold (a control character, U+FFFF) is written as OOXML's ``_xHHHH_``,
+which Excel and LibreOffice read back as that character. Each sheet is named after its table
+unchanged: the validator refuses a table name that cannot be a sheet name (see
+``japus_data.checks.names``), and the writer fails rather than rename one.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import JapusDataError
 from ..fieldspec import FORMULA_PREFIXES
+from ..render import sheet_name_problem, xlsx_text
 from ._common import Bundle, dumps, python_rows
 
 if TYPE_CHECKING:
@@ -31,7 +39,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
     if value is None:
         return
     if isinstance(value, str):
-        cell.value = value
+        cell.value = xlsx_text(value)
         cell.data_type = "s"  # openpyxl would take a leading '=' as a formula
         cell.number_format = TEXT_FORMAT
         if value.startswith(FORMULA_PREFIXES):
@@ -119,6 +127,16 @@ def _readme(sheet: Worksheet, bundle: Bundle) -> None:
             cell.font = Font(bold=True)
 
 
+def sheet_name(name: str, taken: list[str]) -> str:
+    """The sheet of table ``name``: the name itself, or an error if a sheet cannot take it."""
+    why = sheet_name_problem(name)
+    if why is None and name.casefold() in {t.casefold() for t in taken}:
+        why = "another sheet has that name (ignoring case)"
+    if why is not None:
+        raise JapusDataError(f"table {name!r} cannot be an xlsx sheet: {why}")
+    return name
+
+
 def write(bundle: Bundle, out: Path) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -128,15 +146,17 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
     assert readme is not None
     readme.title = README
     _readme(readme, bundle)
+    sheets = [README]
     for table in bundle.package.tables:
-        sheet = workbook.create_sheet(table.name)
+        sheets.append(sheet_name(table.name, sheets))
+        sheet = workbook.create_sheet(sheets[-1])
         _rows(sheet, 1, [table.field_names, *python_rows(bundle.frames[table.name])])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-    workbook.properties.title = str(bundle.raw.get("title", ""))
+    workbook.properties.title = xlsx_text(str(bundle.raw.get("title", "")))
     workbook.properties.creator = "japus-data"
-    workbook.properties.description = (
+    workbook.properties.description = xlsx_text(
         f"{bundle.licence_text()}. {bundle.raw.get('attribution', '')}"
     )
     path = out / FILENAME
