@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,6 +51,44 @@ def package_size(root: Path = ROOT) -> tuple[int, int]:
 def summary_line(root: Path = ROOT) -> str:
     tables, rows = package_size(root)
     return f"{tables} tables, {rows} rows"
+
+
+Descriptor = dict[str, Any]
+
+
+def change_descriptor(root: Path, change: Callable[[Descriptor], object]) -> None:
+    """Edit a copy's datapackage.json as parsed JSON, writing it back as the repository does."""
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    change(raw)
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def resource(raw: Descriptor, name: str) -> Descriptor:
+    found: Descriptor = next(r for r in raw["resources"] if r["name"] == name)
+    return found
+
+
+def field(raw: Descriptor, table: str, name: str) -> Descriptor:
+    found: Descriptor = next(
+        f for f in resource(raw, table)["schema"]["fields"] if f["name"] == name
+    )
+    return found
+
+
+def build_site(root: Path, out: Path) -> Path:
+    """``mkdocs build --strict`` of the repository (or a copy of it) at ``root`` into ``out``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
 
 
 Edit = Callable[[str], str]

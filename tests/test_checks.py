@@ -7,7 +7,6 @@ Several features are not used by the descriptor yet (``uniqueKeys``, labelled
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -21,28 +20,7 @@ from japus_data.cli import main
 from japus_data.integrity import refresh_hashes
 from japus_data.validate import validate_package
 
-from .conftest import ROOT, edit_file
-
-Descriptor = dict[str, Any]
-
-
-def change_descriptor(root: Path, change: Callable[[Descriptor], None]) -> None:
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    change(raw)
-    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def resource(raw: Descriptor, name: str) -> Descriptor:
-    found: Descriptor = next(r for r in raw["resources"] if r["name"] == name)
-    return found
-
-
-def field(raw: Descriptor, table: str, name: str) -> Descriptor:
-    found: Descriptor = next(
-        f for f in resource(raw, table)["schema"]["fields"] if f["name"] == name
-    )
-    return found
+from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field, resource
 
 
 def edit_table(root: Path, table: str, old: str, new: str) -> None:

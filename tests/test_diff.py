@@ -17,7 +17,7 @@ from japus_data.cli import main
 from japus_data.descriptor import parse_package
 from japus_data.diff import diff_packages
 
-from .conftest import ROOT, git
+from .conftest import ROOT, change_descriptor, git, resource
 
 OLD = str(ROOT)
 with (ROOT / "resources" / "student_exchange.csv").open(encoding="utf-8", newline="") as _f:
@@ -42,20 +42,8 @@ def edit_rows(root: Path, table: str, change: Callable[[Rows], None]) -> None:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
-def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    change(raw)
-    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def resource(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in raw["resources"] if r["name"] == name)
-    return found
-
-
 def set_version(root: Path, version: str) -> None:
-    edit_descriptor(root, lambda raw: raw.update(version=version))
+    change_descriptor(root, lambda raw: raw.update(version=version))
 
 
 def append_korea(rows: Rows) -> None:
@@ -195,7 +183,7 @@ def test_added_column_and_retyped_field_are_major(
         for r in rows[1:]:
             r.append("Asia" if r[0] == "JP" else "")
 
-    edit_descriptor(package_copy, add_field)
+    change_descriptor(package_copy, add_field)
     edit_rows(package_copy, "countries", add_column)
     code, out, _ = run(capsys, OLD, str(package_copy))
     assert code == 0
@@ -241,7 +229,7 @@ def test_dropped_and_added_tables(capsys: pytest.CaptureFixture[str], package_co
         extra.update(name="countries_copy", path="resources/countries.csv")
         raw["resources"].append(extra)
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     code, out, _ = run(capsys, OLD, str(package_copy), "--fail-on-removed")
     assert code == 1
     assert out == (
@@ -266,7 +254,7 @@ def test_metadata_change_is_a_patch(package_copy: Path) -> None:
         resource(raw, "countries")["schema"]["fields"][0]["description"] = "Code."
         raw["keywords"] = ["Japan"]
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     result = diff_packages(OLD, str(package_copy)).to_dict()
     assert result["tables"]["countries"]["metadata"] == ["description", "country_code.description"]
     assert result["metadata"] == ["keywords"]
@@ -451,7 +439,7 @@ def test_paths_outside_the_package_are_refused(
     secret = package_copy.parent / "outside.csv"
     secret.write_text("code\nSECRET\n", encoding="utf-8")
     (package_copy / "link").symlink_to(package_copy.parent, target_is_directory=True)
-    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
+    change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
     for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
         code, out, err = run(capsys, *args, "--format", "markdown")
         assert (code, out) == (2, ""), out
@@ -465,7 +453,7 @@ def test_paths_outside_a_revision_are_refused(
 ) -> None:
     (repo / "outside.csv").write_text("code\nSECRET\n", encoding="utf-8")
     git(repo, "add", "outside.csv")
-    edit_descriptor(repo / "pkg", lambda raw: resource(raw, "countries").update(path=path))
+    change_descriptor(repo / "pkg", lambda raw: resource(raw, "countries").update(path=path))
     git(repo, "commit", "-q", "-am", "point outside")
     code, out, err = run(capsys, "git:HEAD~1:pkg", "git:HEAD:pkg", "--repo", str(repo))
     assert (code, out) == (2, ""), out
@@ -496,7 +484,7 @@ def _countries(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, 
 def test_odd_descriptors_exit_2_with_one_line(
     capsys: pytest.CaptureFixture[str], package_copy: Path, change: Any, message: str
 ) -> None:
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     for args in ((OLD, str(package_copy)), (str(package_copy), OLD)):
         code, out, err = run(capsys, *args)
         assert (code, out) == (2, ""), out
@@ -554,7 +542,7 @@ def test_the_resource_dialect_is_honoured(
 ) -> None:
     _rewrite(package_copy, "countries", quoting=csv.QUOTE_ALL, **dialect)  # type: ignore[arg-type]
     keys = {"delimiter": "delimiter", "quotechar": "quoteChar"}
-    edit_descriptor(
+    change_descriptor(
         package_copy,
         lambda raw: resource(raw, "countries")["dialect"].update(
             {keys[k]: v for k, v in dialect.items()}
@@ -573,7 +561,7 @@ def test_the_resource_dialect_is_honoured(
 def test_an_odd_dialect_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], package_copy: Path, dialect: Any
 ) -> None:
-    edit_descriptor(package_copy, lambda raw: resource(raw, "countries").update(dialect=dialect))
+    change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(dialect=dialect))
     code, out, err = run(capsys, OLD, str(package_copy))
     assert (code, out) == (2, "")
     assert "'countries'" in err and "dialect" in err and err.count("\n") == 1, err

@@ -19,7 +19,6 @@ import http.server
 import io
 import os
 import re
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ import pytest
 
 from japus_data.descriptor import parse_package
 
-from .conftest import ROOT
+from .conftest import ROOT, build_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -63,18 +62,7 @@ def csv_rows(name: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return build_site(ROOT, tmp_path_factory.mktemp("site"))
 
 
 def test_build_is_strict_and_complete(site: Path) -> None:

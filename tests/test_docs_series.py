@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -26,7 +24,7 @@ import pytest
 
 from japus_data.descriptor import parse_package
 
-from .conftest import ROOT
+from .conftest import ROOT, build_site
 
 PACKAGE = parse_package(ROOT)
 LANGS = {"en": "", "ja": "ja/"}  # language → path prefix in the site
@@ -69,18 +67,7 @@ def expected_segments(rows: list[dict[str, str]]) -> int:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return build_site(ROOT, tmp_path_factory.mktemp("site"))
 
 
 def page(site: Path, lang: str, name: str) -> str:

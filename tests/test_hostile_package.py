@@ -24,30 +24,10 @@ import japus_data
 from japus_data.cli import main
 from japus_data.integrity import refresh_hashes
 
-from .conftest import ROOT, edit_file
+from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field, resource
 
-Descriptor = dict[str, Any]
 COUNTRIES = "resources/countries.csv"
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def change_descriptor(root: Path, change: Callable[[Descriptor], object]) -> None:
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    change(raw)
-    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def resource(raw: Descriptor, name: str) -> Descriptor:
-    found: Descriptor = next(r for r in raw["resources"] if r["name"] == name)
-    return found
-
-
-def field(raw: Descriptor, table: str, name: str) -> Descriptor:
-    found: Descriptor = next(
-        f for f in resource(raw, table)["schema"]["fields"] if f["name"] == name
-    )
-    return found
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str]:

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import sys
 import threading
 import zipfile
@@ -40,30 +39,11 @@ from japus_data.exports.to_sqlite import create_table
 from japus_data.integrity import refresh_hashes
 from japus_data.validate import validate_package
 
-from .conftest import ROOT
+from .conftest import ROOT, build_site, change_descriptor, field, resource
 
 HOOKS = ROOT / "docs" / "hooks"
 
 # --------------------------------------------------------------------------------- helpers
-
-
-def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    change(raw)
-    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def resource(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in raw["resources"] if r["name"] == name)
-    return found
-
-
-def field(raw: dict[str, Any], table: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(
-        f for f in resource(raw, table)["schema"]["fields"] if f["name"] == name
-    )
-    return found
 
 
 def edit_rows(root: Path, table: str, change: Callable[[list[list[str]]], None]) -> None:
@@ -171,7 +151,7 @@ def hostile_docs(root: Path) -> None:
             if fk["fields"] == ["parent_organization_id"]:
                 fk["fields"] = [HOSTILE_KEY]
 
-    edit_descriptor(root, change)
+    change_descriptor(root, change)
 
     def header(rows: list[list[str]]) -> None:
         rows[0][rows[0].index("parent_organization_id")] = HOSTILE_KEY
@@ -212,18 +192,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "japus_data").symlink_to(ROOT / "japus_data", target_is_directory=True)
     hostile_docs(root)
-    site = root / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+    return build_site(root, root / "site")
 
 
 SITES: dict[str, Path] = {}
@@ -343,7 +312,7 @@ def test_date_minimum_is_shown(package_copy: Path, tmp_path: Path) -> None:
             "1900-01-01"
         )
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     assert problems(package_copy) == []
     generate_pages(package_copy, tmp_path / "docs")
     text = (tmp_path / "docs" / "tables" / "sources.md").read_text(encoding="utf-8")
@@ -360,7 +329,7 @@ def test_limit_of_the_wrong_type_is_refused(package_copy: Path, value: Any) -> N
     def change(raw: dict[str, Any]) -> None:
         field(raw, "countries", "table_column")["constraints"]["minimum"] = value
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     found = problems(package_copy)
     assert any("/constraints/minimum" in p and p.endswith("[schema]") for p in found), found
     with pytest.raises(InvalidPackageError):
@@ -373,7 +342,7 @@ def test_sqlite_never_splices_a_wrong_value(package_copy: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         field(raw, "countries", "table_column")["constraints"]["minimum"] = INJECTION
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     table = parse_package(package_copy).table("countries")
     with pytest.raises(JapusDataError, match="not a value of type 'integer'"):
         create_table(table)
@@ -442,7 +411,7 @@ def test_xlsx_text_escapes() -> None:
     ],
 )
 def test_table_names_every_export_keeps(package_copy: Path, name: str, why: str) -> None:
-    edit_descriptor(package_copy, lambda raw: rename_table(raw, "programs", name))
+    change_descriptor(package_copy, lambda raw: rename_table(raw, "programs", name))
     found = problems(package_copy)
     assert any(why in p and "[name]" in p for p in found), found
     for fmt in ("xlsx", "sqlite"):
@@ -454,7 +423,7 @@ def test_field_names_differing_in_case(package_copy: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         field(raw, "countries", "note")["name"] = "Name_en"
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     set_cell(package_copy, "countries", "note", 0, "Name_en")
     found = problems(package_copy)
     assert any("differs only in case" in p for p in found), found
@@ -472,7 +441,7 @@ def test_json_export_is_json(package_copy: Path, cell: str, written: str) -> Non
         amount["type"] = "number"
         amount.get("constraints", {}).pop("minimum", None)
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     set_cell(package_copy, "programs", "funding_amount", 1, cell)
     assert problems(package_copy) == []
     (path,) = japus_data.export("json", package_copy / "out", package_copy)
@@ -491,7 +460,7 @@ def test_json_export_is_json(package_copy: Path, cell: str, written: str) -> Non
 def test_markdown_diff_escapes_names(package_copy: Path) -> None:
     # The cell first: recording its hash needs a package whose names are identifiers.
     set_cell(package_copy, "countries", "note", 1, "a | b ` c <img src=x> @team")
-    edit_descriptor(package_copy, lambda raw: rename_table(raw, "programs", "pro|grams"))
+    change_descriptor(package_copy, lambda raw: rename_table(raw, "programs", "pro|grams"))
     out = render_markdown(diff_packages(str(ROOT), str(package_copy)))
     rows = [line for line in out.splitlines() if line.startswith("| ")]
     assert rows
@@ -509,7 +478,7 @@ def test_bibtex_fields_stay_closed(package_copy: Path) -> None:
         raw["version"] = "1.0.0}, note = {injected"
         raw["name"] = "japus data,evil"
 
-    edit_descriptor(package_copy, change)
+    change_descriptor(package_copy, change)
     text = cite(style="bibtex", root=package_copy)
     entry = text.split("\n\n")[0]
     assert entry.startswith("@misc{japus-data-evil-1.0.0-")

@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,29 +21,16 @@ from japus_data.integrity import refresh_hashes
 from japus_data.read import read_table
 from japus_data.validate import validate_package
 
-from .conftest import ROOT, edit_file
+from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field
 
-Descriptor = dict[str, Any]
 COUNTRIES = "resources/countries.csv"
 ORGANIZATIONS = "resources/organizations.csv"
 PROGRAMS = "resources/programs.csv"
 LINE = re.compile(r"^[^:]+:(-|\d+):[^:]*: .* \[[a-z0-9-]+\]$")
 
 
-def change_descriptor(root: Path, change: Callable[[Descriptor], None]) -> None:
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    change(raw)
-    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
 def schema(raw: Descriptor, table: str) -> Descriptor:
     found: Descriptor = next(r for r in raw["resources"] if r["name"] == table)["schema"]
-    return found
-
-
-def field(raw: Descriptor, table: str, name: str) -> Descriptor:
-    found: Descriptor = next(f for f in schema(raw, table)["fields"] if f["name"] == name)
     return found
 
 
