@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ..exports.to_sqlite import METADATA_TABLES as SQLITE_TABLES
-from ..exports.to_xlsx import README as README_SHEET
+from ..exports.reserved import SQLITE_METADATA_TABLES as SQLITE_TABLES
+from ..exports.reserved import XLSX_README_SHEET as README_SHEET
 from ..locate import DESCRIPTOR
 from ..render import sheet_name_problem
 from .problem import Problem, shown

@@ -20,6 +20,7 @@ from ..descriptor import Field, Table
 from ..errors import JapusDataError
 from ..render import sql_identifier, sql_literal
 from ._common import Bundle, dumps, python_rows
+from .reserved import SQLITE_METADATA_TABLES
 
 REQUIRES: tuple[str, ...] = ()
 FILENAME = "japus-data.sqlite"
@@ -97,7 +98,7 @@ def create_table(table: Table) -> str:
     return f"CREATE TABLE {ident(table.name)} (\n  {body}\n)"
 
 
-METADATA_TABLES = ("_package", "_tables", "_columns", "_categories")  # created by META_TABLES
+METADATA_TABLES = SQLITE_METADATA_TABLES  # created by META_TABLES
 META_TABLES = [
     "CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE _tables (table_name TEXT PRIMARY KEY, position INTEGER NOT NULL, "

@@ -23,13 +23,14 @@ from ..errors import JapusDataError
 from ..fieldspec import FORMULA_PREFIXES
 from ..render import sheet_name_problem, xlsx_text
 from ._common import Bundle, dumps, python_rows
+from .reserved import XLSX_README_SHEET
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 REQUIRES = ("openpyxl",)
 FILENAME = "japus-data.xlsx"
-README = "README"
+README = XLSX_README_SHEET
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 
