@@ -68,12 +68,11 @@ def source_entry(row: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]) 
 def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, list[str]]:
     """The text of some columns of a table's file, read as written (before any hash is
     recorded, so without the loader's verification)."""
+    from .csvtext import records
     from .safepath import read_package_file
 
     if not names:
         return {}
-    from .csvtext import records
-
     text = read_package_file(package.root, table.path).decode("utf-8")
     header, *rows = records(text) or [[]]
     where = {n: header.index(n) for n in names if n in header}
@@ -91,7 +90,8 @@ def derived_sources(package: Package) -> dict[str, list[dict[str, Any]]]:
     order = list(by_id)
     result = {}
     for table in package.tables:
-        columns = _csv_columns(package, table, source_fields(table))
+        # The catalogue was read whole above; every other table, its source columns only.
+        columns = rows if table is catalogue else _csv_columns(package, table, source_fields(table))
         ids = cited_ids(table, columns, order)
         result[table.name] = [source_entry(by_id[i], by_id) for i in ids if i in by_id]
     return result

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +39,19 @@ def package_copy(tmp_path: Path) -> Path:
     return root
 
 
-def package_size(root: Path = ROOT) -> tuple[int, int]:
-    """(tables, rows) of a package, counted from its files with the standard library: the
-    figure every command's summary must give, whatever rows contributors have added."""
+def csv_records(root: Path, path: str) -> int:
+    """Records in one of a package's CSV files, as the standard library reads them: what the
+    loader and every summary must count, whatever rows contributors have added."""
     import csv
 
+    with (root / path).open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
+def package_size(root: Path = ROOT) -> tuple[int, int]:
+    """(tables, rows) of a package, counted from its files."""
     package = parse_package(root)
-    rows = 0
-    for table in package.tables:
-        with (root / table.path).open(encoding="utf-8", newline="") as f:
-            rows += sum(1 for _ in csv.DictReader(f))
-    return len(package.tables), rows
+    return len(package.tables), sum(csv_records(root, t.path) for t in package.tables)
 
 
 def summary_line(root: Path = ROOT) -> str:
@@ -89,6 +95,66 @@ def build_site(root: Path, out: Path) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """A built site served on localhost for the browser tests; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium_context(profile: Path, **options: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright. Skips without it, except in CI,
+    where the browser tests must run (``.ci/run`` installs it)."""
+    problem = None
+    if not CHROMIUM.is_file():
+        problem = f"{CHROMIUM} not found: install it with `apt-get install -y chromium`"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "playwright is not installed: `make setup` installs it"
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {problem}")
+        pytest.skip(problem)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            **options,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 Edit = Callable[[str], str]

@@ -17,11 +17,10 @@ from japus_data.cli import main
 from japus_data.descriptor import parse_package
 from japus_data.diff import diff_packages
 
-from .conftest import ROOT, change_descriptor, git, resource
+from .conftest import ROOT, change_descriptor, csv_records, git, resource
 
 OLD = str(ROOT)
-with (ROOT / "resources" / "student_exchange.csv").open(encoding="utf-8", newline="") as _f:
-    N = sum(1 for _ in csv.DictReader(_f))  # rows of student_exchange, however many there are
+N = csv_records(ROOT, "resources/student_exchange.csv")  # however many rows there are
 V = parse_package(ROOT).version  # the repository's version, and the recipe's next ones
 _major, _minor, _patch = (int(part) for part in V.split("."))
 MAJOR, MINOR, PATCH = (

@@ -14,13 +14,9 @@ them: ``.ci/run`` installs Chromium) and are skipped otherwise.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
-import os
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -31,22 +27,11 @@ import pytest
 
 from japus_data.descriptor import parse_package
 
-from .conftest import ROOT, build_site
+from .conftest import ROOT, build_site, chromium_context, served
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 PACKAGE = parse_package(ROOT)
 TABLES = PACKAGE.table_names
@@ -127,48 +112,17 @@ def test_japanese_contributing_page_is_the_translation(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    problem = None
-    if not CHROMIUM.is_file():
-        problem = f"{CHROMIUM} not found: install it with `apt-get install -y chromium`"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "playwright is not installed: `make setup` installs it"
-    if problem is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {problem}")
-        pytest.skip(problem)
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            accept_downloads=True,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with chromium_context(
+        profile, accept_downloads=True, viewport={"width": 1280, "height": 900}
+    ) as context:
+        yield context
 
 
 @pytest.fixture

@@ -10,16 +10,12 @@ of ``diff``. Every renderer escapes through ``japus_data.render``.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import json
-import os
 import re
 import shutil
 import sqlite3
 import sys
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from html import unescape
@@ -39,7 +35,7 @@ from japus_data.exports.to_sqlite import create_table
 from japus_data.integrity import refresh_hashes
 from japus_data.validate import validate_package
 
-from .conftest import ROOT, build_site, change_descriptor, field, resource
+from .conftest import ROOT, build_site, change_descriptor, chromium_context, field, resource, served
 
 HOOKS = ROOT / "docs" / "hooks"
 
@@ -195,53 +191,16 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(root, root / "site")
 
 
-SITES: dict[str, Path] = {}
-
-
-def hostile_site_dir(url: str) -> Path:
-    return SITES[url]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    SITES[url] = hostile_site
-    try:
+    with served(hostile_site) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from .test_docs import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} not found: the browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} not found: install it with `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("hostile-chromium")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(tmp_path_factory.mktemp("hostile-chromium")) as context:
+        yield context
 
 
 HOSTILE_PAGES = [
@@ -257,7 +216,9 @@ HOSTILE_PAGES = [
 
 
 @pytest.mark.parametrize("path", HOSTILE_PAGES)
-def test_no_script_runs_in_the_browser(hostile_url: str, chromium: Any, path: str) -> None:
+def test_no_script_runs_in_the_browser(
+    hostile_site: Path, hostile_url: str, chromium: Any, path: str
+) -> None:
     page = chromium.new_page()
     dialogs: list[str] = []
 
@@ -275,7 +236,7 @@ def test_no_script_runs_in_the_browser(hostile_url: str, chromium: Any, path: st
             html = page.content()
             source = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.S)
             if source is None:  # Material has already replaced it with the drawing
-                text = (hostile_site_dir(hostile_url) / path / "index.html").read_text("utf-8")
+                text = (hostile_site / path / "index.html").read_text("utf-8")
                 source = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', text, re.S)
             assert source is not None
             diagram = unescape(source.group(1))

@@ -13,16 +13,9 @@ from japus_data.descriptor import Package, parse_package
 from japus_data.models import MODELS
 from japus_data.read import pandas_dtypes
 
-from .conftest import ROOT
+from .conftest import ROOT, csv_records
 
 TABLES = parse_package(ROOT).table_names
-
-
-def csv_records(name: str, package: Package) -> int:
-    """Records in a table's file as the standard library reads them: the loader must return
-    exactly these, whatever the contributors have added (no total is kept in the tests)."""
-    with (package.root / package.table(name).path).open(encoding="utf-8", newline="") as f:
-        return sum(1 for _ in csv.DictReader(f))
 
 
 def test_tables_lists_the_descriptor_order() -> None:
@@ -35,7 +28,7 @@ def test_loader_returns_declared_dtypes_and_rows(name: str, package: Package) ->
     frame = loader()
     table = package.table(name)
     assert list(frame.columns) == table.field_names
-    assert len(frame) == csv_records(name, package) > 0
+    assert len(frame) == csv_records(package.root, table.path) > 0
     expected = pandas_dtypes(table)
     assert {c: frame[c].dtype for c in frame.columns} == expected
     assert isinstance(frame.index, pd.RangeIndex)
