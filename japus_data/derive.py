@@ -72,7 +72,8 @@ def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, 
     if not names:
         return {}
     text = read_package_file(package.root, table.path).decode("utf-8")
-    header, *rows = records(text) or [[]]
+    dialect = table.dialect
+    header, *rows = records(text, dialect.delimiter, dialect.quote_char) or [[]]
     where = {n: header.index(n) for n in names if n in header}
     return {n: [row[i] if i < len(row) else "" for row in rows if row] for n, i in where.items()}
 
