@@ -233,3 +233,20 @@ def test_the_diff_reads_the_dialect_the_model_reads(package_copy: Path) -> None:
     (change,) = countries.changed[0].cells
     assert change.new == "a|b"
     assert "(extra cells)" not in render_text(diff)
+
+
+def test_the_structural_check_runs_once_per_resource_per_validate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from japus_data.checks import descriptor as checks
+
+    seen: list[str] = []
+    original = checks.shape_problems
+
+    def counted(where: str, resource: object) -> list[Any]:
+        seen.append(where)
+        return original(where, resource)
+
+    monkeypatch.setattr(checks, "shape_problems", counted)
+    validate_package(ROOT)
+    assert sorted(seen) == sorted(f"/resources/{i}" for i in range(len(parse_package(ROOT).tables)))
