@@ -51,14 +51,13 @@ __all__ = ["generate", "include", "load_site", "rewrite_links", "site_link"]
 # --------------------------------------------------------------------------------------------
 
 
-def loader_signature(name: str) -> tuple[str, str]:
-    """``japus_data.load_<name>(...) -> DataFrame[Model]`` from the generated loader."""
+def loader_signature(name: str) -> tuple[str, str] | None:
+    """``japus_data.load_<name>(...) -> DataFrame[Model]`` and the loader's name, from the
+    generated loader; None for a table not generated yet (``japus-data generate``)."""
     from japus_data.loaders import LOADERS
 
     if name not in LOADERS:
-        raise RuntimeError(
-            f"no loader for table {name!r}: run `japus-data generate` (make generate)"
-        )
+        return None
     loader = LOADERS[name]
     signature = inspect.signature(loader)
     params = ", ".join(
@@ -68,15 +67,11 @@ def loader_signature(name: str) -> tuple[str, str]:
     return f"japus_data.{loader.__name__}({params}) -> {returned}", loader.__name__
 
 
-def model_name(name: str) -> str:
-    """The generated pandera model of a table."""
+def model_name(name: str) -> str | None:
+    """The generated pandera model of a table (None if not generated yet)."""
     from japus_data.models import MODELS
 
-    if name not in MODELS:
-        raise RuntimeError(
-            f"no model for table {name!r}: run `japus-data generate` (make generate)"
-        )
-    return MODELS[name].__name__
+    return MODELS[name].__name__ if name in MODELS else None
 
 
 def dtype_names(table: Table) -> dict[str, str]:
@@ -128,7 +123,7 @@ def data_table(site: Site, table: Table) -> Markup:
 
 def table_page(site: Site, table: Table, lang: str) -> str:
     t = words(lang, "pages")
-    signature, loader = loader_signature(table.name)
+    signature, loader = loader_signature(table.name) or (None, None)
     dtypes = dtype_names(table)
     columns = [column(site, table, f, dtypes[f.name], lang) for f in table.fields]
     sources = list(table.sources) or package_sources(site)

@@ -146,7 +146,7 @@ def citation(site: Site, source: dict[str, Any], lang: str, words: dict[str, Mar
     else:
         # The full English citation is kept on the descriptor's source entry (built from
         # sources.csv by japus_data.citation, and tested to match it): one wording everywhere.
-        text = md(source.get("citation") or title_en)
+        text = str(md(source.get("citation") or title_en))
     text = text.rstrip(". 。")
     text += "." if lang == "en" else "。"
     if sid and row:
