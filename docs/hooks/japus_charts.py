@@ -8,7 +8,8 @@ the figures can be read without hovering and by a screen reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+
+from japus_data.render import html as escape
 
 WIDTH = 760
 LEFT = 8
