@@ -4,7 +4,7 @@ Pages are ``docs/templates/*.md.j2`` (Markdown) and ``*.html.j2`` (HTML blocks i
 the words of the interface are ``docs/i18n/<lang>.yml``, one file per language with the same
 keys. Nothing is escaped by hand: every escape is a function of ``japus_data.render``.
 
-- HTML templates are autoescaped (``render.html`` through Jinja2's ``Markup``).
+- HTML and SVG templates (``*.html.j2``, ``*.svg.j2``) are autoescaped, by ``render.html``.
 - Markdown templates are not: each value from the package must go through an explicit filter
   (``md``, ``code``, ``mermaid``) or be HTML already rendered by a template. A plain string
   written by a Markdown template fails the build (see :func:`_finalize`), so a forgotten filter
@@ -32,6 +32,7 @@ DOCS = Path(__file__).resolve().parent.parent
 TEMPLATES = DOCS / "templates"
 I18N = DOCS / "i18n"
 LANGS = ("en", "ja")
+MARKUP = ("html.j2", "svg.j2")  # autoescaped templates: HTML blocks and SVG charts
 
 
 def md(text: object) -> Markup:
@@ -110,7 +111,7 @@ def _finalize(context: jinja2.nodes.EvalContext, value: object) -> object:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=MARKUP),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         trim_blocks=True,
@@ -154,7 +155,7 @@ class Blocks:
 
 
 def block_template(template: str) -> jinja2.Template:
-    if not template.endswith(".html.j2"):
+    if not template.endswith(MARKUP):
         raise ValueError(f"{template}: an HTML block is rendered from an autoescaped template")
     return environment().get_template(template)
 
