@@ -40,7 +40,6 @@ from japus_site import (
 from markupsafe import Markup
 
 from japus_data.descriptor import Field, ForeignKey, Table
-from japus_data.render import html as escape
 from japus_data.render import mermaid_id, safe_url
 from japus_data.safepath import output_name
 
@@ -320,7 +319,8 @@ def include(
             path = match.group(2).partition("#")[0].removeprefix("./")
             if path != source:
                 return match.group(0)
-            return f'<a href="{escape(url)}" hreflang="en">{match.group(1)}</a>'
+            # The label is the repository's own Markdown, kept as it is.
+            return block("link.html.j2", url=url, text=Markup(match.group(1)), hreflang="en")
 
         text = LINK.sub(to_original, text)
     body = rewrite_links(text, lambda target: site_link(target, site.rows))

@@ -33,7 +33,7 @@ def link(url: str, text: str) -> str:
     web = web_address(url)
     if web is None:
         return escape(text)
-    return block("link.html.j2", url=web, text=text)
+    return block("link.html.j2", url=web, text=text, hreflang=None)
 
 
 def web_address(url: str) -> str | None:
