@@ -3,18 +3,21 @@ and the bar charts of ``student_exchange`` and ``program_participants``.
 
 Kept apart from the generic machinery (``japus_pages``, ``japus_site``, ``japus_render``): a
 new table or series needs no edit here. What is drawn where is declared at the end
-(``TABLE_CHARTS``, ``CHARTS_PAGE``, ``DOMAIN_PAGES``); a chart or page of a table the package
-does not have is left out.
+(``TABLE_CHARTS``, ``CHARTS_PAGE``, ``LISTINGS``, ``DOMAIN_PAGES``); a chart of a table the
+package does not have is left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from japus_charts import Bar, Group, bar_chart, number
 from japus_render import block, figure, page, words
 from japus_site import Site, package_sources
+
+from japus_data.descriptor import Table
 
 # --------------------------------------------------------------------------------------------
 # Charts
@@ -194,10 +197,7 @@ def claims_page(site: Site, lang: str) -> str:
     import japus_data
     from japus_data.claims import evaluate
 
-    frames = {
-        name: japus_data.load(name, site.root)
-        for name in ("claims", "sources", "student_exchange", "countries")
-    }
+    frames = {name: japus_data.load(name, site.root) for name in CLAIM_INPUTS}
     result = evaluate(frames)
     claims = {r["claim_id"]: r for r in site.rows["claims"]}
     rows: list[dict[str, Any]] = []
@@ -221,21 +221,50 @@ def claims_page(site: Site, lang: str) -> str:
     return listing(site, lang, "claims", body)
 
 
-def corrections_page(site: Site, lang: str) -> str:
-    table = site.package.table("corrections")
-    rows = [
-        {
-            "line": r["line_number"],
-            "kind": site.label(table, "kind", r["kind"], lang),
-            "original": r["original_text"],
-            "corrected": r["corrected_text"],
-            "reason": r["reason_en"],
-            "applied_to": [a.strip() for a in r["applied_to"].split(";")],
-        }
-        for r in site.rows["corrections"]
-    ]
-    body = block("corrections.html.j2", t=words(lang, "pages"), corrections=rows)
-    return listing(site, lang, "corrections", body)
+@dataclass(frozen=True)
+class Column:
+    """A column of a record page: the word of its header, its field, and how it is shown:
+    ``text``, ``label`` (a category's label), ``code``, or ``codes`` (a ``;``-separated list)."""
+
+    word: str
+    field: str
+    show: str = "text"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page listing every row of one table, in the given columns."""
+
+    table: str
+    css: str  # the class of the table's block (docs/stylesheets/japus.css)
+    columns: tuple[Column, ...]
+
+
+def cell(site: Site, table: Table, column: Column, row: dict[str, str], lang: str) -> object:
+    value = row.get(column.field, "")
+    if column.show == "label":
+        return site.label(table, column.field, value, lang)
+    if column.show == "codes":
+        return [v.strip() for v in value.split(";")]
+    return value
+
+
+def listing_page(name: str) -> Callable[[Site, str], str]:
+    """The page of ``LISTINGS[name]``."""
+
+    def make(site: Site, lang: str) -> str:
+        spec = LISTINGS[name]
+        table = site.package.table(spec.table)
+        rows = [
+            [(c, cell(site, table, c, row, lang)) for c in spec.columns]
+            for row in site.rows[spec.table]
+        ]
+        body = block(
+            "records.html.j2", t=words(lang, "pages"), css=spec.css, columns=spec.columns, rows=rows
+        )
+        return listing(site, lang, name, body)
+
+    return make
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,6 +272,9 @@ def corrections_page(site: Site, lang: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 Charts = Callable[[Site, str], list[str]]
+
+# The tables japus_data.claims.evaluate reads.
+CLAIM_INPUTS = ("claims", "sources", "student_exchange", "countries")
 
 # The charts of each table's page (every row drawn), and those of the charts page.
 TABLE_CHARTS: dict[str, Charts] = {
@@ -253,9 +285,24 @@ CHARTS_PAGE: dict[str, Charts] = {
     "student_exchange": exchange_charts,
     "program_participants": participants_charts,
 }
+# Pages that list a table's rows: the page's name → the table and its columns.
+LISTINGS: dict[str, Listing] = {
+    "corrections": Listing(
+        "corrections",
+        "japus-corrections",
+        (
+            Column("line", "line_number"),
+            Column("kind", "kind", "label"),
+            Column("original", "original_text", "code"),
+            Column("corrected", "corrected_text", "code"),
+            Column("reason", "reason_en"),
+            Column("applied_to", "applied_to", "codes"),
+        ),
+    ),
+}
 # The pages of this module, by name (``japus_pages.generate`` writes them).
 DOMAIN_PAGES: dict[str, Callable[[Site, str], str]] = {
     "charts": charts_page,
     "claims": claims_page,
-    "corrections": corrections_page,
+    **{name: listing_page(name) for name in LISTINGS},
 }
