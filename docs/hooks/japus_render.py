@@ -6,7 +6,8 @@ keys. Nothing is escaped by hand: every escape is a function of ``japus_data.ren
 
 - HTML and SVG templates (``*.html.j2``, ``*.svg.j2``) are autoescaped, by ``render.html``.
 - Markdown templates are not: each value from the package must go through an explicit filter
-  (``md``, ``code``, ``mermaid``) or be HTML already rendered by a template. A plain string
+  (``md``, ``code``, ``mermaid``; ``named``/``identifier``/``anchor`` for names that are
+  validated rather than escaped) or be HTML already rendered by a template. A plain string
   written by a Markdown template fails the build (see :func:`_finalize`), so a forgotten filter
   cannot publish package text as Markdown.
 - Undefined names fail the build too (``StrictUndefined``): a missing word or a misspelt field
@@ -43,11 +44,6 @@ def md(text: object) -> Markup:
 def code(text: object) -> Markup:
     """A name shown as code, in Markdown text (and in a Markdown table cell)."""
     return Markup(f"<code>{render.markdown(text)}</code>")
-
-
-def html(text: object) -> Markup:
-    """Package text in HTML, for Python code that passes HTML to a template."""
-    return Markup(render.html(text))
 
 
 def named(name: str, suffix: str = "") -> Markup:
@@ -92,7 +88,7 @@ def fill(template: str, **values: object) -> Markup:
     """A word of the interface with its ``{name}`` places filled by already-escaped values."""
     for name, value in values.items():
         if not isinstance(value, Markup | int | float):
-            raise TypeError(f"{name}={value!r}: escape it (md, code, html) before filling it in")
+            raise TypeError(f"{name}={value!r}: escape it (md, code, named) before filling it in")
     return Markup(str(template).format(**values))
 
 
