@@ -7,6 +7,8 @@ entry of the descriptor is :func:`source_citation` of that row (a test keeps the
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,19 +16,25 @@ from typing import Any
 from .csvtext import records as csv_records
 from .descriptor import Package
 from .errors import UnknownTableError
-from .render import bibtex, bibtex_key
+from .render import bibtex, bibtex_key, html, markdown, safe_url
 
 __all__ = [
+    "LANGUAGES",
     "STYLES",
     "Reference",
     "cite",
     "contributor_name",
+    "csl_items",
+    "japanese_credit",
+    "japanese_source_citation",
     "licence_text",
     "package_reference",
     "source_citation",
 ]
 
-STYLES = ("text", "apa", "bibtex")
+# apa-md and apa-html: APA with the title in italics, as Markdown or HTML (escaped for each).
+STYLES = ("text", "apa", "apa-md", "apa-html", "bibtex", "csl-json")
+LANGUAGES = ("en", "ja")  # ja: the 出典 form, for the text style
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
 MONTHS += ["September", "October", "November", "December"]
 SOURCES_TABLE = "sources"
@@ -41,6 +49,8 @@ class Reference:
     kind: str  # "dataset" or "document"
     version: str | None = None
     note: str | None = None
+    publisher: str | None = None
+    url: str | None = None
 
     @property
     def year(self) -> str | None:
@@ -88,6 +98,23 @@ def contributor_name(contributor: object) -> str:
     return ""
 
 
+def package_publisher(raw: dict[str, Any]) -> str:
+    """Who publishes the data set: a contributor with the role ``publisher``, else the
+    package itself, by its name."""
+    contributors = raw.get("contributors")
+    for contributor in contributors if isinstance(contributors, list) else []:
+        roles = contributor.get("roles") if isinstance(contributor, dict) else None
+        if isinstance(roles, list) and "publisher" in roles and contributor_name(contributor):
+            return contributor_name(contributor)
+    return str(raw.get("name", "japus-data"))
+
+
+def package_url(raw: dict[str, Any]) -> str | None:
+    """The package's ``homepage``, if it is an http(s) address."""
+    homepage = raw.get("homepage")
+    return safe_url(homepage) if isinstance(homepage, str) and homepage else None
+
+
 def package_reference(package: Package) -> Reference:
     raw = package.raw
     version = package.version
@@ -95,6 +122,8 @@ def package_reference(package: Package) -> Reference:
     contributors = contributors if isinstance(contributors, list) else []
     licences = licence_text(raw)
     return Reference(
+        publisher=package_publisher(raw),
+        url=package_url(raw),
         key=f"{raw.get('name', 'japus-data')}-{version}",
         author=contributor_name(contributors[0] if contributors else None)
         or "japus-data contributors",
@@ -132,6 +161,7 @@ def _source_reference(row: dict[str, str], titles: dict[str, dict[str, str]]) ->
         date=row.get("date_published") or None,
         kind="document",
         note=_source_note(row, titles),
+        url=safe_url(row["url"]) if row.get("url") else None,
     )
 
 
@@ -149,12 +179,55 @@ def _text(ref: Reference) -> str:
     return f"{ref.author}. {ref.title}.{date}{note}"
 
 
-def _apa(ref: Reference) -> str:
+def _apa(ref: Reference, markup: str = "text") -> str:
+    """APA 7: author, date, title (in italics where ``markup`` is ``md`` or ``html``), for a
+    data set its version, "[Data set]" and publisher, then the address and any note. Each
+    piece is escaped for the markup by japus_data.render."""
+    escapes: dict[str, Callable[[object], str]] = {"text": str, "md": markdown, "html": html}
+    escape = escapes[markup]
+    title = escape(ref.title)
+    if markup == "md":
+        title = f"*{title}*"
+    elif markup == "html":
+        title = f"<i>{title}</i>"
     date = _apa_date(ref.date if ref.kind == "document" else ref.year)
+    parts = [f"{escape(ref.author)}. ({escape(date)}). {title}"]
     if ref.kind == "dataset":
-        return f"{ref.author}. ({date}). {ref.title} (Version {ref.version}) [Data set]. {ref.note}"
-    note = f" {ref.note}" if ref.note else ""
-    return f"{ref.author}. ({date}). {ref.title}.{note}"
+        parts[0] += f" (Version {escape(ref.version)}) [Data set]"
+        if ref.publisher and ref.publisher != ref.author:  # APA omits a publisher = author
+            parts.append(escape(ref.publisher))
+    text = ". ".join(parts) + "."
+    if ref.url:
+        text += f" {escape(ref.url)}"
+    if ref.note:
+        text += f" {escape(ref.note)}"
+    return text
+
+
+def _date_parts(iso: str | None) -> list[list[int]] | None:
+    if not iso:
+        return None
+    return [[int(part) for part in iso[:10].split("-") if part.isdigit()]]
+
+
+def csl_item(ref: Reference) -> dict[str, Any]:
+    """One CSL-JSON item (the Citation Style Language's input format)."""
+    item: dict[str, Any] = {
+        "id": ref.key,
+        "type": "dataset" if ref.kind == "dataset" else "report",
+        "title": ref.title,
+        "author": [{"literal": ref.author}],
+    }
+    issued = _date_parts(ref.date)
+    optional = {
+        "issued": {"date-parts": issued} if issued else None,
+        "version": ref.version,
+        "publisher": ref.publisher if ref.kind == "dataset" else ref.author,
+        "URL": ref.url,
+        "note": ref.note,
+    }
+    item.update({k: v for k, v in optional.items() if v})
+    return item
 
 
 def _bibtex(ref: Reference) -> str:
@@ -178,9 +251,84 @@ def format_reference(ref: Reference, style: str) -> str:
         return _bibtex(ref)
     if style == "apa":
         return _apa(ref)
+    if style in ("apa-md", "apa-html"):
+        return _apa(ref, style.removeprefix("apa-"))
     if style == "text":
         return _text(ref)
+    if style == "csl-json":
+        return json.dumps(csl_item(ref), ensure_ascii=False, indent=2)
     raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")
+
+
+# The Japanese forms: the credit the Government of Japan Standard Terms of Use ask for
+# (出典：… を加工して作成), and each further source as the Japanese docs list it.
+ERAS = (("2019-05-01", 2018, "令和"), ("1989-01-08", 1988, "平成"))
+
+
+def japanese_date(iso: str, era: bool = False) -> str:
+    """An ISO date (or year) in Japanese: 2025年12月18日, or with ``era`` 令和7年12月18日."""
+    if len(iso) < 10:
+        return f"{iso}年" if iso else ""
+    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    shown = f"{year}年"
+    for start, offset, name in ERAS if era else ():
+        if iso[:10] >= start:
+            shown = f"{name}{'元' if year == offset + 1 else year - offset}年"
+            break
+    return f"{shown}{month}月{day}日"
+
+
+def japanese_source_citation(row: dict[str, str]) -> str:
+    """One row of ``sources.csv`` cited in Japanese: publisher「title」（English title）,
+    date published and reference period; plain text (callers escape it for their markup)."""
+    title_ja, title_en = row.get("title_ja", ""), row.get("title_en", "")
+    text = (row.get("publisher_ja") or row.get("publisher_en", "")) + f"「{title_ja or title_en}」"
+    if title_ja and title_en and title_en != title_ja:
+        text += f"（{title_en}）"
+    published = row.get("date_published", "")
+    period = row.get("reference_period_as_stated") or row.get("reference_period_en", "")
+    extra = [
+        f"公表日：{japanese_date(published)}" if published else "",
+        f"対象期間：{period}" if period else "",
+    ]
+    return "。".join([text, *(e for e in extra if e)]) + "。"
+
+
+def _licence_short(raw: dict[str, Any]) -> str:
+    names = [str(lic.get("name", "")) for lic in raw.get("licenses", []) if isinstance(lic, dict)]
+    return "、".join(n.replace("-", " ") if n.startswith("CC-") else n for n in names if n)
+
+
+def japanese_credit(row: dict[str, str], raw: dict[str, Any]) -> str:
+    """The 出典 line for a source the package edits: 出典：publisher「title」（date）を加工して
+    作成（package version、licence）。"""
+    published = row.get("date_published", "")
+    when = f"（{japanese_date(published, era=True)}）" if published else ""
+    made = f"{raw.get('name', 'japus-data')} {raw.get('version', '')}".strip()
+    licence = _licence_short(raw)
+    return (
+        f"出典：{row.get('publisher_ja') or row.get('publisher_en', '')}"
+        f"「{row.get('title_ja') or row.get('title_en', '')}」{when}を加工して作成"
+        f"（{made}{'、' + licence if licence else ''}）。"
+    )
+
+
+def _japanese_package(package: Package) -> str:
+    raw, ref = package.raw, package_reference(package)
+    year = f"（{ref.year}）" if ref.year else ""
+    title = str(raw.get("title_ja") or ref.title)
+    text = f"{ref.author}{year}。{title}、バージョン {ref.version}［データセット］。"
+    if ref.publisher and ref.publisher != ref.author:
+        text += f"{ref.publisher}。"
+    if ref.url:
+        text += f"{ref.url}。"
+    licences = licence_text(raw)
+    return text + (f"ライセンス：{licences}。" if licences else "")
+
+
+def csl_items(refs: list[Reference]) -> str:
+    """CSL-JSON: a list of items, one per reference."""
+    return json.dumps([csl_item(r) for r in refs], ensure_ascii=False, indent=2) + "\n"
 
 
 def read_sources(package: Package) -> dict[str, dict[str, str]]:
@@ -205,19 +353,30 @@ def table_source_ids(package: Package, name: str) -> list[str]:
     return list(dict.fromkeys(rows + listed))
 
 
-def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
+def cite(
+    table: str | None = None,
+    style: str = "text",
+    root: str | Path | None = None,
+    lang: str = "en",
+) -> str:
     """How to cite the package, or ``table`` with the sources its rows come from.
 
     Raises :class:`~japus_data.errors.UnknownTableError` if the package has no ``table``.
 
-    ``style`` is one of ``text``, ``apa`` or ``bibtex``. The package reference comes first,
-    then the original briefing (whose terms of use require its credit), then, for a table,
-    each further source cited by its rows.
+    ``style`` is one of ``text``, ``apa``, ``apa-md``, ``apa-html`` (APA 7 with the title in
+    italics, as Markdown or HTML), ``bibtex`` or ``csl-json``. The package reference comes
+    first, then the original briefing (whose terms of use require its credit), then, for a
+    table, each further source cited by its rows. ``lang="ja"`` (text style only) gives the
+    Japanese form: the package, the 出典 credit of the briefing, then each further source.
     """
     from .read import package_at
 
     if style not in STYLES:
         raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; languages: {', '.join(LANGUAGES)}")
+    if lang == "ja" and style != "text":
+        raise ValueError(f"the Japanese citation has the text style only, not {style!r}")
     package = package_at(root)
     if table is not None and table not in package.table_names:
         raise UnknownTableError(table, package.table_names)
@@ -226,6 +385,10 @@ def cite(table: str | None = None, style: str = "text", root: str | Path | None 
     ids = list(dict.fromkeys(briefing + (table_source_ids(package, table) if table else [])))
     refs = [package_reference(package)]
     refs += [_source_reference(sources[i], sources) for i in ids if i in sources]
+    if style == "csl-json":
+        return csl_items(refs)
+    if lang == "ja":
+        return _cite_ja(package, table, [sources[i] for i in ids if i in sources], briefing)
     entries = [format_reference(r, style) for r in refs]
     if style == "bibtex":
         return "\n\n".join(entries) + "\n"
@@ -237,4 +400,19 @@ def cite(table: str | None = None, style: str = "text", root: str | Path | None 
             f"Cite table {t.name} ({t.title} / {t.title_ja}) of the data package, "
             "and the sources its rows come from:"
         )
+    return head + "\n\n" + "\n\n".join(entries) + "\n"
+
+
+def _cite_ja(
+    package: Package, table: str | None, rows: list[dict[str, str]], briefing: list[str]
+) -> str:
+    credits = [japanese_credit(row, package.raw) for row in rows if row["source_id"] in briefing]
+    further = [japanese_source_citation(row) for row in rows if row["source_id"] not in briefing]
+    if table is None:
+        head = "データパッケージとその出典を次のとおり示してください："
+    else:
+        t = package.table(table)
+        head = f"データパッケージの表 {t.name}（{t.title_ja}）と、"
+        head += "その行の出典を次のとおり示してください："
+    entries = [_japanese_package(package), *credits, *further]
     return head + "\n\n" + "\n\n".join(entries) + "\n"

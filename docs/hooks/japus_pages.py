@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 from japus_charts import Bar, Group, bar_chart, number
 
+from japus_data.citation import japanese_source_citation
 from japus_data.csvtext import records
 from japus_data.descriptor import Field, ForeignKey, Package, Table, parse_package
 from japus_data.render import html as escape
@@ -68,8 +69,6 @@ TEXT: dict[str, dict[str, str]] = {
         "unique": "unique",
         "pattern": "pattern",
         "pk": "primary key",
-        "published": "Published",
-        "period": "Reference period",
         "source_row": "row in sources",
         "table": "Table",
         "title": "Title",
@@ -154,8 +153,6 @@ TEXT: dict[str, dict[str, str]] = {
         "unique": "一意",
         "pattern": "パターン",
         "pk": "主キー",
-        "published": "公表日",
-        "period": "対象期間",
         "source_row": "sources の行",
         "table": "表",
         "title": "表題",
@@ -434,24 +431,17 @@ def data_table(site: Site, table: Table) -> str:
 
 def citation(site: Site, source: dict[str, Any], lang: str) -> str:
     """A full citation of one of a table's sources, in Markdown."""
-    t = TEXT[lang]
     sid = str(source.get("source_id", ""))
     row = site.lookup("sources", "source_id", sid) if "sources" in site.rows else {}
     title_en = str(source.get("title") or row.get("title_en", ""))
     title_ja = str(source.get("title_ja") or row.get("title_ja", ""))
     published = str(source.get("date_published") or row.get("date_published", ""))
     if lang == "ja":
-        publisher = row.get("publisher_ja") or str(source.get("publisher", ""))
-        title = f"「{md(title_ja)}」" if title_ja else f"*{md(title_en)}*"
-        period = row.get("reference_period_as_stated") or str(source.get("reference_period", ""))
-        text = f"{md(publisher)}{title}"
-        if title_ja and title_en and title_en != title_ja:
-            text += f"（{md(title_en)}）"
-        extra = [
-            f"{t['published']}：{md(published)}" if published else "",
-            f"{t['period']}：{md(period)}" if period else "",
-        ]
-        text += "。" + "。".join(e for e in extra if e)
+        # The Japanese wording is japus_data.citation's, as `japus-data cite --lang ja` prints.
+        given = {"publisher_en": str(source.get("publisher", "")), "date_published": published}
+        text = md(
+            japanese_source_citation({**given, **row, "title_en": title_en, "title_ja": title_ja})
+        )
     else:
         # The full English citation is kept on the descriptor's source entry (built from
         # sources.csv by japus_data.citation, and tested to match it): one wording everywhere.

@@ -28,6 +28,7 @@ def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
     yield from _sources_list_problems(package, frames)
+    yield from _enum_problems(package)
     if "student_exchange" in frames and "statistical_series" in frames and "sources" in frames:
         yield from _attestation_problems(package, frames)
     if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
@@ -162,6 +163,25 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
             yield Problem(
                 DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
             )
+
+
+def _enum_problems(package: Package) -> Iterator[Problem]:
+    """Each coded field's ``constraints.enum`` is its categories' values (derived by
+    ``japus-data hash`` for Table Schema v1 readers)."""
+    from ..derive import derived_enum
+
+    for table in package.tables:
+        for field in table.raw.get("schema", {}).get("fields", []):
+            enum = derived_enum(field) if isinstance(field, dict) else None
+            constraints = field.get("constraints") if isinstance(field, dict) else None
+            given = constraints.get("enum") if isinstance(constraints, dict) else None
+            if enum is not None and given != enum:
+                message = (
+                    f"field {field.get('name')!r}: constraints.enum is not derived from its "
+                    "categories: run `make hash`"
+                )
+                where = f"resource {table.name!r}: {message}"
+                yield Problem(DESCRIPTOR_NAME, None, None, where, "enum-derived")
 
 
 ATTESTED_TWICE = "two_independent_sources"
