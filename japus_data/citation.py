@@ -16,7 +16,7 @@ from typing import Any
 from .csvtext import records as csv_records
 from .descriptor import Package
 from .errors import UnknownTableError
-from .render import bibtex, bibtex_key, html, markdown, safe_url
+from .render import bibtex, bibtex_key, html, markdown, safe_url, yaml_string
 
 __all__ = [
     "LANGUAGES",
@@ -29,6 +29,7 @@ __all__ = [
     "japanese_source_citation",
     "licence_text",
     "package_reference",
+    "render_cff",
     "source_citation",
 ]
 
@@ -416,3 +417,94 @@ def _cite_ja(
         head += "その行の出典を次のとおり示してください："
     entries = [_japanese_package(package), *credits, *further]
     return head + "\n\n" + "\n\n".join(entries) + "\n"
+
+
+# --- CITATION.cff ------------------------------------------------------------------------------
+
+CFF_FILE = "CITATION.cff"
+CFF_HEADER = (
+    "# Generated from datapackage.json by `japus-data generate` (run by `make hash`): edit the\n"
+    "# descriptor, never this file. Checked against schemas/cff-1.2.0.json by the tests.\n"
+)
+
+
+def _cff_entity(name: str, indent: str) -> str:
+    return f"{indent}- name: {yaml_string(name)}\n"
+
+
+def _cff_list(key: str, values: list[str], indent: str = "") -> str:
+    items = "".join(f"{indent}  - {yaml_string(v)}\n" for v in values)
+    return f"{indent}{key}:\n{items}" if values else ""
+
+
+def render_cff(package: Package) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) of the package, from its descriptor only:
+    the data set (title, abstract, creators, version, date, licence, homepage, keywords) and,
+    as references, the documents the package is based on (its ``sources``), with the details
+    the ``sources`` table's own entry records. Every value is a quoted YAML scalar."""
+    raw = package.raw
+    contributors = raw.get("contributors")
+    contributors = contributors if isinstance(contributors, list) else []
+    creators = [
+        contributor_name(c)
+        for c in contributors
+        if isinstance(c, dict) and "creator" in (c.get("roles") or [])
+    ]
+    authors = [a for a in creators if a] or [package_reference(package).author]
+    licences = [
+        str(lic["name"])
+        for lic in raw.get("licenses", [])
+        if isinstance(lic, dict) and isinstance(lic.get("name"), str)
+    ]
+    attribution = str(raw.get("attribution", "")).strip()
+    message = "If you use this data, please cite it as below, and credit its source as its "
+    message += "licence requires (see LICENSE-DATA.md or `japus-data cite`)."
+    if attribution:
+        message += f" {attribution}"
+    out = [CFF_HEADER, "cff-version: 1.2.0\n", f"message: {yaml_string(message)}\n"]
+    out.append("type: dataset\n")
+    out.append(f"title: {yaml_string(raw.get('title') or raw.get('name', ''))}\n")
+    if raw.get("description"):
+        out.append(f"abstract: {yaml_string(raw['description'])}\n")
+    out.append("authors:\n" + "".join(_cff_entity(a, "  ") for a in authors))
+    out.append(f"version: {yaml_string(package.version)}\n")
+    created = str(raw.get("created", ""))[:10]
+    if created:
+        out.append(f"date-released: {yaml_string(created)}\n")
+    if licences:
+        one = len(licences) == 1
+        out.append(
+            f"license: {yaml_string(licences[0])}\n" if one else _cff_list("license", licences)
+        )
+    if package_url(raw):
+        out.append(f"url: {yaml_string(package_url(raw))}\n")
+    keywords = [str(k) for k in raw.get("keywords", []) if isinstance(k, str) and k]
+    out.append(_cff_list("keywords", keywords))
+    references = [_cff_reference(package, s) for s in raw.get("sources", []) if isinstance(s, dict)]
+    if references:
+        out.append("references:\n" + "".join(references))
+    return "".join(out)
+
+
+def _cff_reference(package: Package, source: dict[str, Any]) -> str:
+    """One document the package is based on, as a CFF reference of type ``report``."""
+    sid = source.get("source_id")
+    details: dict[str, Any] = {}
+    if SOURCES_TABLE in package.table_names:
+        listed = package.table(SOURCES_TABLE).sources
+        details = next((d for d in listed if d.get("source_id") == sid), {})
+    title_ja, title_en = details.get("title_ja", ""), details.get("title") or source.get("title")
+    title = f"{title_ja} ({title_en})" if title_ja and title_en != title_ja else str(title_en)
+    publisher = str(details.get("publisher", "")) or "unknown"
+    out = [f"  - type: report\n    title: {yaml_string(title)}\n"]
+    out.append("    authors:\n" + _cff_entity(publisher, "      "))
+    out.append(f"    institution:\n      name: {yaml_string(publisher)}\n")
+    published = str(details.get("date_published", ""))
+    if len(published) == 10:
+        out.append(f"    date-published: {yaml_string(published)}\n    year: {published[:4]}\n")
+    if title_ja:
+        out.append("    languages:\n      - ja\n")
+    notes = str(details.get("terms") or source.get("citation") or "")
+    if notes:
+        out.append(f"    notes: {yaml_string(notes)}\n")
+    return "".join(out)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 import japus_data
-from japus_data.citation import japanese_date, read_sources, source_citation
+from japus_data.citation import japanese_date, read_sources, render_cff, source_citation
 from japus_data.cli import main
-from japus_data.descriptor import Package
+from japus_data.descriptor import Package, parse_package
 from japus_data.errors import UnknownTableError
 from japus_data.render import bibtex
 from japus_data.render import html as escape_html
@@ -31,23 +30,56 @@ def cff() -> dict[str, object]:
     return data
 
 
-def test_citation_cff_has_the_required_keys_of_cff_1_2_0() -> None:
+CFF_SCHEMA = ROOT / "schemas" / "cff-1.2.0.json"
+
+
+def cff_problems(data: object) -> list[str]:
+    """Where ``data`` breaks the official CFF 1.2.0 schema (kept in the repository)."""
+    import jsonschema
+
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+
+
+def test_citation_cff_is_valid_against_the_cff_1_2_0_schema() -> None:
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    assert schema["$id"] == "https://citation-file-format.github.io/1.2.0/schema.json"
+    assert cff_problems(cff()) == []
+    # The check can fail: a CFF without authors, or with an unknown key, is refused.
+    assert cff_problems({k: v for k, v in cff().items() if k != "authors"})
+    assert cff_problems({**cff(), "repository-url": "x"})
+
+
+def test_citation_cff_is_generated_from_the_descriptor(package: Package) -> None:
+    """Drift: the file is exactly what `japus-data generate` (make hash) writes."""
+    assert CFF.read_text(encoding="utf-8") == render_cff(package), "run `make hash`"
     data = cff()
-    assert data["cff-version"] == "1.2.0"
-    for key in ("message", "title", "authors"):
-        assert isinstance(data[key], str if key != "authors" else list) and data[key], key
-    authors = data["authors"]
-    assert isinstance(authors, list)
-    for author in authors:
-        assert isinstance(author, dict)
-        assert author.get("name") or author.get("family-names"), author
-    assert data["type"] in ("software", "dataset")
-    assert data["license"] == "CC-BY-4.0"
-    date.fromisoformat(str(data["date-released"]))
-    references = data["references"]
-    assert isinstance(references, list)
-    for reference in references:
-        assert {"type", "title", "authors"} <= reference.keys()
+    assert data["title"] == package.raw["title"]
+    assert data["abstract"] == package.raw["description"]
+    assert data["keywords"] == package.raw["keywords"]
+    assert data["url"] == package.raw["homepage"]
+    assert data["date-released"] == package.raw["created"][:10]
+    assert data["authors"] == [{"name": "japus-data contributors"}]
+    [briefing] = data["references"]
+    assert briefing["date-published"] == "2025-12-18"
+    assert briefing["title"].startswith("人的交流・科学技術分野における日米協力について (")
+
+
+def test_citation_cff_follows_a_hostile_descriptor(package_copy: Path) -> None:
+    """Whatever the descriptor holds, the file parses back to the same text and stays valid."""
+    hostile = 'x: "y"\n- z #c \u2028 \x85 \\ \ufeff: {[&*!|>\'%@`'
+
+    def change(raw: dict[str, object]) -> None:
+        raw.update(title=hostile, description=hostile * 3, keywords=[hostile, "- a"])
+
+    change_descriptor(package_copy, change)
+    text = render_cff(parse_package(package_copy))
+    data = yaml.safe_load(text)
+    assert data["title"] == hostile and data["keywords"] == [hostile, "- a"]
+    assert cff_problems(data) == []
 
 
 def test_citation_cff_version_is_the_data_package_version(package: Package) -> None:
