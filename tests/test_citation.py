@@ -63,7 +63,9 @@ def test_citation_cff_is_generated_from_the_descriptor(package: Package) -> None
     assert data["url"] == package.raw["homepage"]
     assert data["date-released"] == package.raw["created"][:10]
     assert data["authors"] == [{"name": "japus-data contributors"}]
-    [briefing] = data["references"]
+    references = data["references"]
+    assert isinstance(references, list)
+    [briefing] = references
     assert briefing["date-published"] == "2025-12-18"
     assert briefing["title"].startswith("人的交流・科学技術分野における日米協力について (")
 
