@@ -75,7 +75,7 @@ def repository_url(root: Path) -> str | None:
 def _description(text: str, fallback: str) -> str:
     """A description within Google's bounds: ``fallback`` appended when too short, cut at
     the maximum (on a word) when too long."""
-    text = " ".join(text.split())
+    text = text.strip()
     if len(text) < DESCRIPTION_MIN:
         text = f"{text} {fallback}".strip()
     if len(text) > DESCRIPTION_MAX:
