@@ -377,7 +377,7 @@ def cite(
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; languages: {', '.join(LANGUAGES)}")
     if lang == "ja" and style != "text":
-        raise ValueError(f"the Japanese citation has the text style only, not {style!r}")
+        raise ValueError(f"the Japanese citation (--lang ja) has the text format only, not {style}")
     package = package_at(root)
     if table is not None and table not in package.table_names:
         raise UnknownTableError(table, package.table_names)

@@ -201,13 +201,13 @@ def _export(fmt: str, out: str, path: str | None) -> int:
 def _cite(table: str | None, fmt: str, lang: str, path: str | None) -> int:
     from .citation import cite
 
-    if lang != "en" and fmt != "text":
-        print(f"japus-data: --lang {lang} needs --format text, not {fmt}", file=sys.stderr)
-        return EXIT_USAGE
     root = _root(path) if path else None
     try:
         text = cite(table, fmt, root, lang)
-    except UnknownTableError as exc:
+    except (
+        UnknownTableError,
+        ValueError,
+    ) as exc:  # no such table; --lang ja with a non-text format
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(text, end="")

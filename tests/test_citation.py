@@ -327,8 +327,10 @@ def test_japanese_dates(iso: str, era: bool, shown: str) -> None:
 def test_the_japanese_form_is_text_only(style: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cite", "--lang", "ja", "--format", style]) == 2
     err = capsys.readouterr().err
-    assert err == f"japus-data: --lang ja needs --format text, not {style}\n"
-    with pytest.raises(ValueError, match="text style only"):
+    assert err == (
+        f"japus-data: the Japanese citation (--lang ja) has the text format only, not {style}\n"
+    )
+    with pytest.raises(ValueError, match="text format only"):
         japus_data.cite(style=style, lang="ja")
 
 

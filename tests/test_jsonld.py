@@ -159,12 +159,14 @@ def test_home_describes_the_package_and_its_parts(
     assert {"text/csv", "application/vnd.sqlite3", "application/json"} <= formats
     csvs = [d for d in data["distribution"] if d["encodingFormat"] == "text/csv"]
     assert len(csvs) == len(PACKAGE.tables)
-    for download in csvs:  # each CSV's address is a file of the built site
-        assert download["contentUrl"].startswith(SITE_URL)
-        assert (site / download["contentUrl"].removeprefix(SITE_URL)).is_file()
+    assert all(d["contentUrl"].startswith(SITE_URL) for d in csvs)
     repository = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     releases = repository["project"]["urls"]["Repository"] + "/releases/download/"
-    exports = [d for d in data["distribution"] if d["encodingFormat"] != "text/csv"]
+    on_site = [d for d in data["distribution"] if d["contentUrl"].startswith(SITE_URL)]
+    for download in on_site:  # each address on the site is a file of the built site
+        assert (site / download["contentUrl"].removeprefix(SITE_URL)).is_file()
+    assert len(on_site) == len(PACKAGE.tables) + 1  # the CSV files and the descriptor
+    exports = [d for d in data["distribution"] if d not in on_site]
     assert exports and all(d["contentUrl"].startswith(releases) for d in exports)
 
 

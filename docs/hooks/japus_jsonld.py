@@ -221,6 +221,15 @@ def package_dataset(
             for t in package.tables
         ],
         "distribution": [_csv_download(site_url, t) for t in package.tables]
+        + [
+            {
+                "@type": "DataDownload",
+                "name": "datapackage.json",
+                "description": "Frictionless Data Package (v2) descriptor of the CSV files",
+                "encodingFormat": "application/json",
+                "contentUrl": urljoin(site_url, f"{DATA_DIR}/datapackage.json"),
+            }
+        ]
         + _exports(repository, package.version),
     }
     if repository:
@@ -273,9 +282,9 @@ def table_dataset(
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # After japus_docs has staged the docs: the package is read from the repository root.
+    # Read on every build (mkdocs serve rebuilds after a CSV changes).
     root = Path(config.config_file_path).resolve().parent
-    if "site" not in _state or _state["root"] != root:
-        _state.update(root=root, site=load_site(root), repository=repository_url(root))
+    _state.update(site=load_site(root), repository=repository_url(root))
     return config
 
 
