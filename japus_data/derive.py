@@ -5,6 +5,11 @@ into the ``sources`` table) plus the standard a field's codes come from (a field
 ``source_id`` property), in the order of ``sources.csv``, each with its full citation. It is
 never kept by hand: ``japus-data hash`` rewrites it, and the validator reports a list that
 differs from what the rows cite (check ``sources-list``).
+
+Each coded field's ``constraints.enum`` repeats the values of its v2 ``categories``, for
+readers of Table Schema v1 (frictionless-py 5, R's ``frictionless``) that know no
+``categories``: ``japus-data hash`` writes it (:func:`refresh_enums`), the validator reports
+one that differs (check ``enum-derived``).
 """
 
 from __future__ import annotations
@@ -105,4 +110,29 @@ def refresh_sources(package: Package, raw: dict[str, Any]) -> list[str]:
         if entries is not None and resource.get("sources") != entries:
             resource["sources"] = entries
             changed.append(str(resource["name"]))
+    return changed
+
+
+def derived_enum(field: Mapping[str, Any]) -> list[Any] | None:
+    """The ``constraints.enum`` a field's ``categories`` give: their values, in order (None
+    for a field without categories)."""
+    categories = field.get("categories")
+    if not isinstance(categories, list):
+        return None
+    return [c.get("value") if isinstance(c, dict) else c for c in categories]
+
+
+def refresh_enums(raw: dict[str, Any]) -> list[str]:
+    """Write each coded field's derived ``constraints.enum`` into ``raw``; return the
+    changed fields as ``table.field``."""
+    changed = []
+    for resource in raw.get("resources", []):
+        for field in resource.get("schema", {}).get("fields", []):
+            enum = derived_enum(field) if isinstance(field, dict) else None
+            if enum is None:
+                continue
+            constraints = field.setdefault("constraints", {})
+            if isinstance(constraints, dict) and constraints.get("enum") != enum:
+                constraints["enum"] = enum
+                changed.append(f"{resource.get('name')}.{field.get('name')}")
     return changed

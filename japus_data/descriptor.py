@@ -206,6 +206,10 @@ class Package:
         return self._text("attribution")
 
     @property
+    def homepage(self) -> str:
+        return self._text("homepage")
+
+    @property
     def licenses(self) -> list[dict[str, Any]]:
         """The licences as written: ``name``, ``path``, ``title``."""
         return _objects(self.raw.get("licenses"))

@@ -14,6 +14,7 @@ from typing import Any
 from japus_render import anchor, code, md
 from markupsafe import Markup
 
+from japus_data.citation import japanese_source_citation
 from japus_data.csvtext import records
 from japus_data.descriptor import Field, Package, Table, parse_package
 from japus_data.safepath import output_name, read_package_file
@@ -113,8 +114,7 @@ def package_sources(site: Site) -> list[dict[str, Any]]:
 def citation(site: Site, source: dict[str, Any], lang: str, words: dict[str, Markup]) -> Markup:
     """A full citation of one of a table's sources, in Markdown.
 
-    The Japanese wording (出典) moves to ``japus_data.citation.cite(..., lang="ja")``: this is
-    its one call site.
+    The Japanese wording (出典) is ``japus_data.citation``'s, as ``cite(..., lang="ja")`` gives.
     """
     sid = str(source.get("source_id", ""))
     row = site.lookup(SOURCES, SOURCE_ID, sid)
@@ -122,17 +122,15 @@ def citation(site: Site, source: dict[str, Any], lang: str, words: dict[str, Mar
     title_ja = str(source.get("title_ja") or row.get("title_ja", ""))
     published = str(source.get("date_published") or row.get("date_published", ""))
     if lang == "ja":
-        publisher = row.get("publisher_ja") or str(source.get("publisher", ""))
-        title = f"「{md(title_ja)}」" if title_ja else f"*{md(title_en)}*"
-        period = row.get("reference_period_as_stated") or str(source.get("reference_period", ""))
-        text = f"{md(publisher)}{title}"
-        if title_ja and title_en and title_en != title_ja:
-            text += f"（{md(title_en)}）"
-        extra = [
-            f"{words['published']}：{md(published)}" if published else "",
-            f"{words['period']}：{md(period)}" if period else "",
-        ]
-        text += "。" + "。".join(e for e in extra if e)
+        # The Japanese wording is japus_data.citation's, as `japus-data cite --lang ja` prints.
+        given = {"publisher_en": str(source.get("publisher", "")), "date_published": published}
+        text = str(
+            md(
+                japanese_source_citation(
+                    {**given, **row, "title_en": title_en, "title_ja": title_ja}
+                )
+            )
+        )
     else:
         # The full English citation is kept on the descriptor's source entry (built from
         # sources.csv by japus_data.citation, and tested to match it): one wording everywhere.
