@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .descriptor import Package, Table
+from .descriptor import Package, Table, written_fields
 
 SOURCES_TABLE = "sources"
 SOURCE_KEY = "source_id"
@@ -113,26 +113,29 @@ def refresh_sources(package: Package, raw: dict[str, Any]) -> list[str]:
     return changed
 
 
-def derived_enum(field: Mapping[str, Any]) -> list[Any] | None:
-    """The ``constraints.enum`` a field's ``categories`` give: their values, in order (None
-    for a field without categories)."""
-    categories = field.get("categories")
-    if not isinstance(categories, list):
-        return None
-    return [c.get("value") if isinstance(c, dict) else c for c in categories]
+def derived_enums(package: Package) -> dict[tuple[str, str], list[Any]]:
+    """The ``constraints.enum`` each coded field's ``categories`` give, by (table, field):
+    their values, in order."""
+    return {
+        (table.name, f.name): f.category_values
+        for table in package.tables
+        for f in table.fields
+        if f.category_values is not None
+    }
 
 
-def refresh_enums(raw: dict[str, Any]) -> list[str]:
+def refresh_enums(package: Package, raw: dict[str, Any]) -> list[str]:
     """Write each coded field's derived ``constraints.enum`` into ``raw``; return the
     changed fields as ``table.field``."""
+    enums = derived_enums(package)
     changed = []
-    for resource in raw.get("resources", []):
-        for field in resource.get("schema", {}).get("fields", []):
-            enum = derived_enum(field) if isinstance(field, dict) else None
-            if enum is None:
-                continue
-            constraints = field.setdefault("constraints", {})
-            if isinstance(constraints, dict) and constraints.get("enum") != enum:
-                constraints["enum"] = enum
-                changed.append(f"{resource.get('name')}.{field.get('name')}")
+    for table, entry in written_fields(raw):
+        name = entry.get("name")
+        enum = enums.get((table, str(name)))
+        if enum is None:
+            continue
+        constraints = entry.setdefault("constraints", {})
+        if isinstance(constraints, dict) and constraints.get("enum") != enum:
+            constraints["enum"] = enum
+            changed.append(f"{table}.{name}")
     return changed

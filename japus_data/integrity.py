@@ -31,8 +31,9 @@ def refresh_derived(root: Path) -> list[str]:
     from .derive import refresh_enums, refresh_sources
 
     raw = read_descriptor(root)
-    listed = refresh_sources(parse_package(root), raw)
-    enums = refresh_enums(raw)
+    package = parse_package(root)
+    listed = refresh_sources(package, raw)
+    enums = refresh_enums(package, raw)
     if listed or enums:
         write_descriptor(root, raw)
     hashed = refresh_hashes(root)
