@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DescriptorError as DescriptorError
+from .errors import UnknownTableError
 from .locate import DESCRIPTOR, package_root
 
 
@@ -86,7 +87,7 @@ class Package:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise KeyError(f"no table named {name!r}; tables: {', '.join(self.table_names)}")
+        raise UnknownTableError(name, self.table_names)
 
 
 def _field(raw: dict[str, Any]) -> Field:

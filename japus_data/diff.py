@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .csvtext import records as csv_records
 from .descriptor import SCHEMA_HASH, loads_descriptor
-from .errors import DescriptorError, JapusDataError, PackageFileError
+from .errors import DescriptorError, DiffError, PackageFileError
 from .locate import DESCRIPTOR, resolve_root
 from .render import markdown, markdown_code
 from .safepath import (
@@ -42,10 +42,6 @@ EXTRA = "(extra cells)"  # cells beyond the header, kept rather than dropped
 
 Key = tuple[str, ...]
 Row = tuple[str, ...]
-
-
-class DiffError(JapusDataError):
-    """A version cannot be read: missing path, unknown revision, broken descriptor or CSV."""
 
 
 # --------------------------------------------------------------------------- reading

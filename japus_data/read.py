@@ -166,10 +166,7 @@ def read_table(name: str, root: str | Path | None = None) -> pd.DataFrame:
     ``schemaHash`` match), or that passes validation as a whole now.
     """
     package = package_at(root)
-    try:
-        table = package.table(name)
-    except KeyError as exc:
-        raise JapusDataError(str(exc.args[0])) from None
+    table = package.table(name)  # UnknownTableError names the tables there are
     data = read_package_file(package.root, table.path)
     verify_package(package, {table.path: data})
     frame = parse_csv(table, data, table.path)
@@ -220,7 +217,7 @@ def changed_since_recorded(package: Package, read: dict[str, bytes] | None = Non
 def verify_package(package: Package, read: dict[str, bytes] | None = None) -> None:
     """Raise :class:`DataIntegrityError` unless the package is what was validated, or is
     valid as a whole now (then warn that its hashes are not recorded)."""
-    from .validate import validate_package
+    from .validation import validate_package
 
     changed = changed_since_recorded(package, read)
     if not changed:

@@ -18,7 +18,7 @@ import pytest
 
 from japus_data.cli import main
 from japus_data.integrity import refresh_hashes
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field, resource
 
@@ -185,7 +185,7 @@ def test_a_50_mb_cell_is_reported_briefly(package_copy: Path) -> None:
 def test_validation_does_not_use_frictionless() -> None:
     code = (
         "import sys, pathlib\n"
-        "from japus_data.validate import validate_package\n"
+        "from japus_data.validation import validate_package\n"
         f"assert validate_package(pathlib.Path({str(ROOT)!r})).valid\n"
         "print(sorted(m for m in ('frictionless', 'pandera') if m in sys.modules))"
     )

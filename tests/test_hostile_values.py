@@ -19,7 +19,7 @@ from japus_data.cli import main
 from japus_data.diff import diff_packages
 from japus_data.integrity import refresh_hashes
 from japus_data.read import read_table
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field
 

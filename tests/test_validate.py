@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from japus_data.cli import main
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, edit_file, package_size, summary_line
 
