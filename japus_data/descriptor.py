@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .checks.codes import Check
 from .errors import DescriptorError as DescriptorError
 from .errors import UnknownTableError
 from .locate import DESCRIPTOR, package_root
@@ -231,7 +232,7 @@ def read_descriptor(root: Path) -> dict[str, Any]:
         data = read_regular_file(path, str(path), MAX_DESCRIPTOR_BYTES)
     except PackageFileError as exc:
         reason = exc.reason.removeprefix("cannot read: ")
-        prefix = "" if reason == "file not found" or exc.check == "path" else "cannot read: "
+        prefix = "" if reason == "file not found" or exc.check == Check.PATH else "cannot read: "
         raise DescriptorError(f"{path}: {prefix}{reason}") from None
     try:
         text = data.decode("utf-8")

@@ -42,10 +42,12 @@ class PackageFileError(JapusDataError):
     regular file, too large) and ``"io"`` when reading it failed (missing, no permission).
     """
 
-    def __init__(self, path: str, reason: str, check: str = "io") -> None:
+    def __init__(self, path: str, reason: str, check: str | None = None) -> None:
+        from .checks.codes import Check  # not at import: ``import japus_data`` stays bare
+
         self.path = path
         self.reason = reason
-        self.check = check
+        self.check = Check.IO if check is None else Check(check)
         super().__init__(f"{path}: {reason}")
 
 

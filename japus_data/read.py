@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.codes import Check
 from .descriptor import SCHEMA_HASH, Package, Table, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .fieldspec import field_specs
@@ -230,7 +231,7 @@ def verify_package(package: Package, read: dict[str, bytes] | None = None) -> No
     if state not in _validated:
         report = validate_package(package.root)
         # The recorded hashes are what changed; every other check, in any file, decides.
-        problems = [p for p in report.problems if p.check != "hash"]
+        problems = [p for p in report.problems if p.check != Check.HASH]
         if problems:
             first = next(iter(read or {}), DESCRIPTOR)
             raise DataIntegrityError(first, problems, changed)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.codes import Check
 from .checks.problem import Found, Problem, Report
 from .descriptor import DescriptorError, Package, Table, _table, read_descriptor
 from .locate import DESCRIPTOR
@@ -38,13 +39,13 @@ def validate_package(root: Path) -> Report:
     try:
         raw = read_descriptor(root)
     except DescriptorError as exc:
-        found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor"))
+        found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), Check.DESCRIPTOR))
         return found.report(root, rows)
     try:
         package, unusable = _package(root, raw, found)
     except Exception as exc:  # a safety net: one line, never a traceback
         message = f"could not be checked: {type(exc).__name__}: {exc}"
-        found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
+        found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
         return found.report(root, rows)
     texts: dict[str, Rows] = {}
     frames: dict[str, pd.DataFrame] = {}
@@ -55,14 +56,14 @@ def validate_package(root: Path) -> Report:
             _check_table(package, table, found, texts, frames)
         except Exception as exc:  # a safety net: one line, never a traceback
             message = f"could not be checked: {type(exc).__name__}: {exc}"
-            found.append(Problem(table.path, None, None, message[:300], "internal"))
+            found.append(Problem(table.path, None, None, message[:300], Check.INTERNAL))
         if table.name in frames:
             rows[table.name] = len(frames[table.name])
     try:
         _check_across(package, found, texts, frames)
     except Exception as exc:
         message = f"could not be checked: {type(exc).__name__}: {exc}"
-        found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
+        found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
     return found.report(root, rows)
 
 
@@ -97,7 +98,7 @@ def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, se
             table = _table(resource)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             message = f"cannot be read as a table resource: missing or wrong {exc}"
-            found.append(Problem(DESCRIPTOR, None, f"/resources/{i}", message, "descriptor"))
+            found.append(Problem(DESCRIPTOR, None, f"/resources/{i}", message, Check.DESCRIPTOR))
             continue
         names = table.field_names
         if path_problem(root, table.path) or len(set(names)) != len(names):

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..locate import DESCRIPTOR
 from ..safepath import name_problem, path_problem, path_text_problem
+from .codes import Check
 from .problem import Problem, shown
 
 PROFILE = ("profiles", "2.0", "datapackage.json")
@@ -90,7 +91,7 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
 
     schema = profile()
     if schema is None:
-        yield _problem("", "dplib-py's Data Package v2 profile is not installed", "profile")
+        yield _problem("", "dplib-py's Data Package v2 profile is not installed", Check.PROFILE)
         return
     # The profile's ``format`` keywords are checked too, not just noted.
     validator = Draft7Validator(schema, format_checker=_format_checker())
@@ -100,7 +101,7 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
         message = error.message
         if len(message) > MAX_MESSAGE:
             message = message[:MAX_MESSAGE] + "..."
-        yield _problem(where, message, "profile")
+        yield _problem(where, message, Check.PROFILE)
 
 
 def duplicate_key_problems(root: Path) -> list[Problem]:
@@ -118,7 +119,7 @@ def duplicate_key_problems(root: Path) -> list[Problem]:
                     f"the key {shown(key)} is given twice in one object{within}: "
                     "JSON readers keep only one of them; give it once"
                 )
-                found.append(_problem("", message, "descriptor"))
+                found.append(_problem("", message, Check.DESCRIPTOR))
             seen.add(key)
         return dict(items)
 
@@ -255,7 +256,7 @@ RESOURCE_TYPES: dict[str, tuple[Any, str]] = {
 
 
 def _shape(where: str, message: str) -> Problem:
-    return _problem(where, message, "descriptor")
+    return _problem(where, message, Check.DESCRIPTOR)
 
 
 def _typed(
@@ -356,9 +357,11 @@ def descriptor_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
         found.extend(_identity_problems(where, resource, names))
         why = path_text_problem(resource.get("path"))
         if why:
-            found.append(_problem(f"{where}/path", why, "path"))
+            found.append(_problem(f"{where}/path", why, Check.PATH))
         if not isinstance(resource.get("schema"), dict):
-            found.append(_problem(f"{where}/schema", "give the table schema inline", "resource"))
+            found.append(
+                _problem(f"{where}/schema", "give the table schema inline", Check.RESOURCE)
+            )
     return found
 
 
@@ -369,9 +372,9 @@ def _identity_problems(where: str, resource: Mapping[str, Any], names: list[Any]
     found = []
     why = name_problem(name)
     if why:
-        found.append(_problem(f"{where}/name", why, "resource"))
+        found.append(_problem(f"{where}/name", why, Check.RESOURCE))
     if names.count(name) > 1:
-        found.append(_problem(f"{where}/name", f"{name!r} is not unique", "resource"))
+        found.append(_problem(f"{where}/name", f"{name!r} is not unique", Check.RESOURCE))
     return found
 
 
@@ -401,18 +404,20 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
             at = f"{where}/path" + (f"/{j}" if isinstance(paths, list) else "")
             why = path_problem(root, path)
             if why:
-                yield _problem(at, why, "path")
+                yield _problem(at, why, Check.PATH)
         if isinstance(paths, list):
-            yield _problem(f"{where}/path", "one file per resource, please", "resource")
+            yield _problem(f"{where}/path", "one file per resource, please", Check.RESOURCE)
         schema = resource.get("schema")
         if not isinstance(schema, dict):
-            yield _problem(f"{where}/schema", "give the table schema inline", "resource")
+            yield _problem(f"{where}/schema", "give the table schema inline", Check.RESOURCE)
             continue
         if not shape:  # the checks below rely on the shape
             yield from _schema_problems(f"{where}/schema", schema, resource.get("name"), fields_of)
         dialect = resource.get("dialect", {})
         if isinstance(dialect, dict) and dialect.get("header") is False:
-            yield _problem(f"{where}/dialect/header", "tables must have a header row", "resource")
+            yield _problem(
+                f"{where}/dialect/header", "tables must have a header row", Check.RESOURCE
+            )
 
 
 def _field_names(resource: dict[str, Any]) -> list[Any]:
@@ -435,15 +440,15 @@ def _schema_problems(
             continue
         at = f"{where}/fields/{k}"
         if names.count(f.get("name")) > 1:
-            yield _problem(f"{at}/name", f"field {f.get('name')!r} is not unique", "schema")
+            yield _problem(f"{at}/name", f"field {f.get('name')!r} is not unique", Check.SCHEMA)
         kind = f.get("type", "any")
         if kind not in CHECKED_TYPES:
-            yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", "schema")
+            yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", Check.SCHEMA)
         pattern = f.get("constraints", {}).get("pattern") if isinstance(f, dict) else None
         if isinstance(pattern, str):
             why = pattern_problem(pattern)
             if why:
-                yield _problem(f"{at}/constraints/pattern", why, "schema")
+                yield _problem(f"{at}/constraints/pattern", why, Check.SCHEMA)
     keys: list[tuple[str, Any]] = [("primaryKey", schema.get("primaryKey", []))]
     keys += [(f"uniqueKeys/{i}", k) for i, k in enumerate(schema.get("uniqueKeys", []) or [])]
     for i, fk in enumerate(schema.get("foreignKeys", []) or []):
@@ -453,7 +458,7 @@ def _schema_problems(
     for at, key in keys:
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if name not in names:
-                yield _problem(f"{where}/{at}", f"no field named {name!r}", "schema")
+                yield _problem(f"{where}/{at}", f"no field named {name!r}", Check.SCHEMA)
 
 
 def _reference_problems(
@@ -467,7 +472,7 @@ def _reference_problems(
     # Data Package v2: a reference without ``resource`` (or with "") is to the same table.
     target = reference.get("resource") or table
     if target not in tables:
-        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", "schema")
+        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", Check.SCHEMA)
         return
     local, remote = fk.get("fields", []), reference.get("fields", [])
     local = [local] if isinstance(local, str) else local if isinstance(local, list) else []
@@ -476,7 +481,7 @@ def _reference_problems(
     at = f"{where}/reference/fields"
     if missing:
         names = ", ".join(repr(name) for name in missing)
-        yield _problem(at, f"{target!r} has no field named {names}", "schema")
+        yield _problem(at, f"{target!r} has no field named {names}", Check.SCHEMA)
     elif len(remote) != len(local):
         message = f"{len(remote)} fields referred to for the {len(local)} referring to them"
-        yield _problem(at, message, "schema")
+        yield _problem(at, message, Check.SCHEMA)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..descriptor import ForeignKey, Table
+from .codes import Check
 from .problem import Problem, bounded, shown
 from .rows import Column, Rows
 
@@ -85,20 +86,20 @@ def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
 
     def repeat(k: int) -> Problem:
         message = f"repeats row {int(rows.rows[firsts[k]])}"
-        return Problem(table.path, int(rows.rows[repeats[k]]), None, message, "duplicate-row")
+        return Problem(table.path, int(rows.rows[repeats[k]]), None, message, Check.DUPLICATE_ROW)
 
-    yield from bounded(table.path, "duplicate-row", range(len(repeats)), repeat)
+    yield from bounded(table.path, Check.DUPLICATE_ROW, range(len(repeats)), repeat)
     pk = list(table.primary_key)
     if pk and set(pk) <= rows.columns.keys():
-        yield from _duplicates(table, rows, pk, "primary-key", "primary key")
+        yield from _duplicates(table, rows, pk, Check.PRIMARY_KEY, "primary key")
     for f in table.fields:
         if f.unique and f.name in rows.columns and [f.name] != pk:
-            yield from _duplicates(table, rows, [f.name], "unique", "value")
+            yield from _duplicates(table, rows, [f.name], Check.UNIQUE, "value")
     schema = table.raw.get("schema") or {}
     for key in schema.get("uniqueKeys") or []:
         names = [key] if isinstance(key, str) else list(key)
         if names and set(names) <= rows.columns.keys():
-            yield from _duplicates(table, rows, names, "unique-key", "unique key")
+            yield from _duplicates(table, rows, names, Check.UNIQUE_KEY, "unique key")
 
 
 def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -> Iterator[Problem]:
@@ -136,7 +137,7 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
             keys = pd.MultiIndex.from_arrays([c.typed(np.flatnonzero(given)) for c in columns])
             found = keys.isin(pd.MultiIndex.from_arrays([o.typed(there) for o in others]))
             bad = np.flatnonzero(given)[~found]
-        yield from bounded(table.path, "foreign-key", bad, _dangling(table, rows, columns, fk))
+        yield from bounded(table.path, Check.FOREIGN_KEY, bad, _dangling(table, rows, columns, fk))
 
 
 def _dangling(
@@ -147,7 +148,7 @@ def _dangling(
     def problem(position: int) -> Problem:
         values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
         message = f"{values} is not a {'/'.join(fk.reference_fields)} of {fk.resource}"
-        return Problem(table.path, int(rows.rows[position]), label, message, "foreign-key")
+        return Problem(table.path, int(rows.rows[position]), label, message, Check.FOREIGN_KEY)
 
     return problem
 
@@ -180,4 +181,4 @@ def _unreadable_target(
             f"{count} rows refer to {resource}, which could not be read: "
             "these references cannot be checked until it is fixed"
         )
-        yield Problem(table.path, None, ",".join(local), message, "foreign-key")
+        yield Problem(table.path, None, ",".join(local), message, Check.FOREIGN_KEY)

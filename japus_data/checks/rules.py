@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Package, Table
 from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
+from .codes import Check
 from .problem import Problem
 
 if TYPE_CHECKING:
@@ -52,10 +53,10 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
             continue
         s, e = frame[start], frame[end]
         for row in _rows(s > e):
-            yield Problem(table.path, row, end, f"{end} is before {start}", "period-order")
+            yield Problem(table.path, row, end, f"{end} is before {start}", Check.PERIOD_ORDER)
         for row in _rows(s.isna() != e.isna()):
             yield Problem(
-                table.path, row, end, f"give both {start} and {end}, or neither", "period"
+                table.path, row, end, f"give both {start} and {end}, or neither", Check.PERIOD
             )
         kind_field = next((n for n in (f"{prefix}_precision", "period_type") if n in names), None)
         if kind_field is None:
@@ -81,17 +82,21 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
         for value, ok in starts_ok.items():
             for row in _rows((kind == value) & ~ok):
                 yield Problem(
-                    table.path, row, start, f"a {value} must start on its first day", "period"
+                    table.path, row, start, f"a {value} must start on its first day", Check.PERIOD
                 )
         for value, bound in expected_end.items():
             for row in _rows((kind == value) & s.notna() & (e != bound)):
                 message = f"{end} does not end the {value} that starts on {start}"
-                yield Problem(table.path, row, end, message, "period")
+                yield Problem(table.path, row, end, message, Check.PERIOD)
         year_end = (e.dt.month == 12) & (e.dt.day == 31)
         for row in _rows((kind == "year_range") & ~year_end):
-            yield Problem(table.path, row, end, "a year_range must end on 31 December", "period")
+            yield Problem(
+                table.path, row, end, "a year_range must end on 31 December", Check.PERIOD
+            )
         for row in _rows(kind.isin([*expected_end, "year_range"]) & s.isna()):
-            yield Problem(table.path, row, start, f"{kind_field} is given but no dates", "period")
+            yield Problem(
+                table.path, row, start, f"{kind_field} is given but no dates", Check.PERIOD
+            )
 
 
 def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -113,7 +118,7 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         )
         for index in merged.loc[merged["students"] > merged["students_whole"], "index"]:
             message = "larger than the measure it is a subset of"
-            yield Problem(path, int(index) + 2, "students", message, "subset")
+            yield Problem(path, int(index) + 2, "students", message, Check.SUBSET)
     participants = frames.get("program_participants")
     if participants is not None and "subset_of_record_id" in participants.columns:
         path = package.table("program_participants").path
@@ -125,7 +130,7 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         )
         for index in merged.loc[merged["participants"] > merged["participants_whole"], "index"]:
             message = "larger than the record it is a subset of"
-            yield Problem(path, int(index) + 2, "participants", message, "subset")
+            yield Problem(path, int(index) + 2, "participants", message, Check.SUBSET)
 
 
 def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -160,7 +165,11 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
                 "run `make hash`"
             )
             yield Problem(
-                DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
+                DESCRIPTOR_NAME,
+                None,
+                None,
+                f"resource {table.name!r}: {message}",
+                Check.SOURCES_LIST,
             )
 
 
@@ -180,11 +189,11 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
         twice & (second.isna() | exchange["corroborating_locator"].isna()), "index"
     ]:
         message = "two_independent_sources needs corroborating_source_id and corroborating_locator"
-        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
     same = twice & second.notna() & (second.astype("str") == exchange["source_id"].astype("str"))
     for index in exchange.loc[same, "index"]:
         message = "the corroborating source must be another document than source_id"
-        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
     publisher_of_source = dict(
         zip(
             frames["sources"]["source_id"].astype("str"),
@@ -214,7 +223,7 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
                 f"primary_publication, but {source} is not published by the publisher of "
                 f"series {series} ({publisher_of_series[series]})"
             )
-            yield Problem(path, int(index) + 2, "attestation", message, "attestation")
+            yield Problem(path, int(index) + 2, "attestation", message, Check.ATTESTATION)
 
 
 def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -224,7 +233,7 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
     try:
         result = evaluate(frames)
     except Exception as exc:  # the tables hold wrong or missing values: say so, once
-        yield Problem(path, None, None, f"claims cannot be computed: {exc!r}", "claim")
+        yield Problem(path, None, None, f"claims cannot be computed: {exc!r}", Check.CLAIM)
         return
     for index, claim in zip(result.index, result.to_dict("records"), strict=True):
         row = int(index) + 2
@@ -235,7 +244,7 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
                 "value_computed",
                 f"recorded {claim['value_computed']}, "
                 f"but the tables give {claim['value_recomputed']}",
-                "claim-computed",
+                Check.CLAIM_COMPUTED,
             )
         if not claim["holds"]:
             yield Problem(
@@ -245,7 +254,7 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
                 f"stated {claim['value_stated']}, computed {claim['value_recomputed']}: relative "
                 f"difference {claim['relative_difference']:.4f} "
                 f"exceeds {claim['tolerance_relative']}",
-                "claim-tolerance",
+                Check.CLAIM_TOLERANCE,
             )
 
 
@@ -261,7 +270,9 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
             name, _, column = target.partition(".")
             frame = frames.get(name)
             if frame is None or column not in frame.columns:
-                yield Problem(table.path, row, "applied_to", f"no column {target}", "correction")
+                yield Problem(
+                    table.path, row, "applied_to", f"no column {target}", Check.CORRECTION
+                )
                 continue
             texts = frame[column].dropna().astype("str")
             if texts.str.contains(str(c["original_text"]), regex=False).any():
@@ -270,7 +281,7 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
                     row,
                     "original_text",
                     f"the uncorrected text is still in {target}",
-                    "correction",
+                    Check.CORRECTION,
                 )
             if not any(texts.str.contains(part, regex=False).any() for part in parts):
                 yield Problem(
@@ -278,7 +289,7 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
                     row,
                     "corrected_text",
                     f"the corrected text is not in {target}",
-                    "correction",
+                    Check.CORRECTION,
                 )
         yield from _against_source_text(package, table, row, c)
 
@@ -301,5 +312,5 @@ def _against_source_text(
             row,
             "original_text",
             f"not found on line {number} of {SOURCE_TEXT_DIR}/{sources[0].name}",
-            "correction",
+            Check.CORRECTION,
         )
