@@ -100,6 +100,7 @@ def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, se
             message = f"cannot be read as a table resource: missing or wrong {exc}"
             found.append(Problem(DESCRIPTOR, None, f"/resources/{i}", message, Check.DESCRIPTOR))
             continue
+        found.extend(_min_rows_shape(i, resource))
         names = table.field_names
         if path_problem(root, table.path) or len(set(names)) != len(names):
             unusable.add(table.name)
@@ -134,6 +135,7 @@ def _check_table(
     rows = check_rows(table, layout)
     found.extend(rows.problems)
     found.extend(key_problems(table, rows))
+    found.extend(_min_rows_problems(table, len(rows.typed)))
     texts[table.name] = rows
     frames[table.name] = rows.typed
 
@@ -147,10 +149,61 @@ def _check_across(
     from .checks.keys import foreign_key_problems
     from .checks.rules import rule_problems
 
+    failing = _failing(package, found)
     for table in package.tables:
         if table.name in texts:
-            found.extend(foreign_key_problems(table, texts[table.name], texts))
-    found.extend(rule_problems(package, frames))
+            found.extend(foreign_key_problems(table, texts[table.name], texts, failing))
+    found.extend(rule_problems(package, frames, _unfit(package, _failing(package, found), frames)))
+
+
+# A custom resource property (Table Schema has no minimum of rows): the rows a table must
+# have for the package to make sense. A header-only file then fails as itself.
+MIN_ROWS = "minRows"
+
+
+def _min_rows_shape(i: int, resource: dict[str, Any]) -> list[Problem]:
+    value = resource.get(MIN_ROWS)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return []
+    message = f"{MIN_ROWS} must be a whole number, 0 or more, not {value!r}"[:200]
+    return [Problem(DESCRIPTOR, None, f"/resources/{i}/{MIN_ROWS}", message, Check.RESOURCE)]
+
+
+def _min_rows_problems(table: Table, count: int) -> list[Problem]:
+    wanted = table.raw.get(MIN_ROWS)
+    if not isinstance(wanted, int) or isinstance(wanted, bool) or count >= wanted:
+        return []
+    have = "has a header but no rows" if count == 0 else f"has {count} rows"
+    message = f"{have}; the package needs at least {wanted} ({MIN_ROWS})"
+    return [Problem(table.path, None, None, message, Check.MIN_ROWS)]
+
+
+def _failing(package: Package, found: Found) -> dict[str, set[str | None]]:
+    """Per table, the fields its problems are about (None: the whole file). A hash that
+    differs says nothing about the values, so it does not count."""
+    names = {t.path: t.name for t in package.tables}
+    failing: dict[str, set[str | None]] = {}
+    for p in found:
+        if p.file in names and p.check != Check.HASH:
+            fields = p.field.split(",") if p.field else [None]
+            failing.setdefault(names[p.file], set()).update(fields)
+    for file, check in found.omitted:
+        if file in names and check != Check.HASH:
+            failing.setdefault(names[file], set()).add(None)
+    return failing
+
+
+def _unfit(
+    package: Package, failing: dict[str, set[str | None]], frames: dict[str, pd.DataFrame]
+) -> dict[str, str]:
+    """The tables a rule cannot rely on, each with what to do first."""
+    unfit = {}
+    for table in package.tables:
+        if table.name not in frames or table.name in failing:
+            unfit[table.name] = f"fix {table.path} first"
+        elif len(frames[table.name]) == 0:
+            unfit[table.name] = f"{table.path} has no rows"
+    return unfit
 
 
 __all__ = ["DescriptorError", "Problem", "Report", "validate_package"]

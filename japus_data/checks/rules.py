@@ -7,9 +7,10 @@ the tables and with the extracted source text in ``source/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..derive import SOURCES_TABLE
 from ..descriptor import Package, Table
 from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
 from .codes import Check
@@ -21,20 +22,59 @@ if TYPE_CHECKING:
 SOURCE_TEXT_DIR = "source"
 
 
-def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
-    """The package's own rules, on the typed frames of the tables that could be read."""
+def rule_problems(
+    package: Package, frames: dict[str, pd.DataFrame], unfit: Mapping[str, str] | None = None
+) -> Iterator[Problem]:
+    """The package's own rules, on the typed frames of the tables that could be read.
+
+    ``unfit`` names the tables a rule cannot rely on (unreadable, with errors, without rows),
+    each with what to do (``fix resources/x.csv first``). A rule that reads such a table
+    from another one is not run: one line says which table to fix first, rather than
+    consequences of its errors reported as the rule's (or an exception's text).
+    """
+    unfit = unfit or {}
     for table in package.tables:
         frame = frames.get(table.name)
         if frame is not None:
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
-    yield from _sources_list_problems(package, frames)
-    if "student_exchange" in frames and "statistical_series" in frames and "sources" in frames:
-        yield from _attestation_problems(package, frames)
-    if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
-        yield from _claim_problems(package, frames)
+    names = set(package.table_names)
+    if SOURCES_TABLE in names:
+        skip = _skipped(
+            DESCRIPTOR_NAME, Check.SOURCES_LIST, "sources lists", [SOURCES_TABLE], unfit
+        )
+        yield from skip or _sources_list_problems(package, frames)
+    if "student_exchange" in frames:
+        inputs = ["statistical_series", "sources"]
+        path = package.table("student_exchange").path
+        skip = _skipped(path, Check.ATTESTATION, "attestations", inputs, unfit)
+        yield from skip or _attestation_problems(package, frames)
+    if "claims" in names:
+        inputs = ["claims", "sources", "student_exchange", "countries"]
+        path = package.table("claims").path
+        skip = _skipped(path, Check.CLAIM, "claims", inputs, unfit)
+        yield from skip or _claim_problems(package, frames)
     if "corrections" in frames:
-        yield from _correction_problems(package, frames)
+        path = package.table("corrections").path
+        inputs = _corrected_tables(frames["corrections"])
+        skip = _skipped(path, Check.CORRECTION, "corrections", inputs, unfit)
+        yield from skip or _correction_problems(package, frames)
+
+
+def _skipped(
+    path: str, check: str, what: str, inputs: Iterable[str], unfit: Mapping[str, str]
+) -> list[Problem]:
+    """One problem if a rule's input tables are unfit, naming them; none if it can run."""
+    reasons = list(dict.fromkeys(unfit[name] for name in inputs if name in unfit))
+    if not reasons:
+        return []
+    return [Problem(path, None, None, f"{what} not checked: {'; '.join(reasons)}", check)]
+
+
+def _corrected_tables(corrections: pd.DataFrame) -> list[str]:
+    """The tables the corrections log refers to (``applied_to``: ``table.column; ...``)."""
+    targets = corrections["applied_to"].dropna().astype("str")
+    return list(dict.fromkeys(t.partition(".")[0] for text in targets for t in text.split("; ")))
 
 
 def _rows(mask: pd.Series) -> list[int]:
@@ -232,8 +272,9 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
     path = package.table("claims").path
     try:
         result = evaluate(frames)
-    except Exception as exc:  # the tables hold wrong or missing values: say so, once
-        yield Problem(path, None, None, f"claims cannot be computed: {exc!r}", Check.CLAIM)
+    except Exception:  # valid tables that still lack what a claim needs: say so, once
+        message = "claims cannot be recomputed from the tables (a row a claim needs is missing)"
+        yield Problem(path, None, None, message, Check.CLAIM)
         return
     for index, claim in zip(result.index, result.to_dict("records"), strict=True):
         row = int(index) + 2
