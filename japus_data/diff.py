@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from .csvtext import records as csv_records
 from .descriptor import SCHEMA_HASH, loads_descriptor
-from .errors import DescriptorError, DiffError, PackageFileError
+from .errors import DescriptorError, PackageFileError
+from .errors import DiffError as DiffError  # its first home: still importable from here
 from .locate import DESCRIPTOR, resolve_root
 from .render import markdown, markdown_code
 from .safepath import (

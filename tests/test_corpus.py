@@ -36,7 +36,7 @@ def test_the_corpus_has_at_least_30_distinct_cases() -> None:
 
 
 def japus_lines(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    code = main(["validate", str(root)])
+    code = main(["validate", "--path", str(root)])
     return code, capsys.readouterr().out.rstrip().splitlines()
 
 

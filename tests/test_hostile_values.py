@@ -50,7 +50,7 @@ def checks(root: Path) -> set[tuple[str, int | None, str | None, str]]:
 
 
 def lines_of(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    code = main(["validate", str(root)])
+    code = main(["validate", "--path", str(root)])
     out = capsys.readouterr().out.rstrip().splitlines()
     return code, out
 
@@ -170,7 +170,7 @@ def test_foreign_key_to_a_missing_field(
     at = f"/resources/{names.index('organizations')}/schema/foreignKeys/{index}/{where}"
     found = [p for p in validate_package(package_copy).problems if p.check == "schema"]
     assert [p.field for p in found] == [at]
-    assert main(["validate", str(package_copy)]) == 1
+    assert main(["validate", "--path", str(package_copy)]) == 1
 
 
 # --------------------------------------------------------------------------- class 12
