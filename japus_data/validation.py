@@ -153,7 +153,7 @@ def _check_across(
     for table in package.tables:
         if table.name in texts:
             found.extend(foreign_key_problems(table, texts[table.name], texts, failing))
-    found.extend(rule_problems(package, frames, _unfit(package, _failing(package, found), frames)))
+    found.extend(rule_problems(package, frames, _failing(package, found)))
 
 
 # A custom resource property (Table Schema has no minimum of rows): the rows a table must
@@ -191,19 +191,6 @@ def _failing(package: Package, found: Found) -> dict[str, set[str | None]]:
         if file in names and check != Check.HASH:
             failing.setdefault(names[file], set()).add(None)
     return failing
-
-
-def _unfit(
-    package: Package, failing: dict[str, set[str | None]], frames: dict[str, pd.DataFrame]
-) -> dict[str, str]:
-    """The tables a rule cannot rely on, each with what to do first."""
-    unfit = {}
-    for table in package.tables:
-        if table.name not in frames or table.name in failing:
-            unfit[table.name] = f"fix {table.path} first"
-        elif len(frames[table.name]) == 0:
-            unfit[table.name] = f"{table.path} has no rows"
-    return unfit
 
 
 __all__ = ["DescriptorError", "Problem", "Report", "validate_package"]

@@ -120,7 +120,11 @@ def test_multi_field_foreign_keys_compare_typed_values(package_copy: Path) -> No
     edit_table(package_copy, "countries", "France,true,true,2,", "France,true,TRUE,002,")
     assert validate_package(package_copy).problems == []
     edit_table(package_copy, "countries", "Italy,true,true,5,", "Italy,true,false,5,")
-    assert checks(package_copy) == {(COUNTRIES, 6, "table_column,g7_member", "foreign-key")}
+    # The claims read g7_member: they wait, in one line, until countries is fixed.
+    assert checks(package_copy) == {
+        (COUNTRIES, 6, "table_column,g7_member", "foreign-key"),
+        ("resources/claims.csv", None, None, "claim"),
+    }
 
 
 # --------------------------------------------------------------------------- class 6

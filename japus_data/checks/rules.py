@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..derive import SOURCES_TABLE
+from ..derive import SOURCE_KEY, SOURCES_TABLE
 from ..descriptor import Package, Table
 from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
 from .codes import Check
@@ -22,17 +22,39 @@ if TYPE_CHECKING:
 SOURCE_TEXT_DIR = "source"
 
 
+# The columns each rule reads from the tables it reads (None: all of them).
+Inputs = Mapping[str, "tuple[str, ...] | None"]
+CLAIM_INPUTS: Inputs = {
+    "claims": None,
+    "student_exchange": ("source_id", "direction", "measure", "country_code", "students"),
+    "countries": ("country_code", "g7_member"),
+}
+ATTESTATION_INPUTS: Inputs = {
+    "sources": ("source_id", "publisher_organization_id"),
+    "statistical_series": ("series_id", "publisher_organization_id"),
+}
+
+
 def rule_problems(
-    package: Package, frames: dict[str, pd.DataFrame], unfit: Mapping[str, str] | None = None
+    package: Package,
+    frames: dict[str, pd.DataFrame],
+    failing: Mapping[str, set[str | None]] | None = None,
 ) -> Iterator[Problem]:
     """The package's own rules, on the typed frames of the tables that could be read.
 
-    ``unfit`` names the tables a rule cannot rely on (unreadable, with errors, without rows),
-    each with what to do (``fix resources/x.csv first``). A rule that reads such a table
-    from another one is not run: one line says which table to fix first, rather than
+    ``failing`` gives, per table, the fields with problems (None: the whole file). A rule
+    that reads a column with problems (or a table without rows) of a table other than the
+    one it reports on is not run: one line says which table to fix first, rather than
     consequences of its errors reported as the rule's (or an exception's text).
     """
-    unfit = unfit or {}
+    failing = failing or {}
+
+    def skipped(table: str, check: str, what: str, inputs: Inputs) -> list[Problem]:
+        path = DESCRIPTOR_NAME if table == DESCRIPTOR_NAME else package.table(table).path
+        reasons = [_unfit(package, frames, failing, n, fields) for n, fields in inputs.items()]
+        why = "; ".join(dict.fromkeys(r for r in reasons if r))
+        return [Problem(path, None, None, f"{what} not checked: {why}", check)] if why else []
+
     for table in package.tables:
         frame = frames.get(table.name)
         if frame is not None:
@@ -40,41 +62,49 @@ def rule_problems(
     yield from _subset_problems(package, frames)
     names = set(package.table_names)
     if SOURCES_TABLE in names:
-        skip = _skipped(
-            DESCRIPTOR_NAME, Check.SOURCES_LIST, "sources lists", [SOURCES_TABLE], unfit
-        )
+        inputs: Inputs = {SOURCES_TABLE: (SOURCE_KEY,)}
+        skip = skipped(DESCRIPTOR_NAME, Check.SOURCES_LIST, "sources lists", inputs)
         yield from skip or _sources_list_problems(package, frames)
     if "student_exchange" in frames:
-        inputs = ["statistical_series", "sources"]
-        path = package.table("student_exchange").path
-        skip = _skipped(path, Check.ATTESTATION, "attestations", inputs, unfit)
+        skip = skipped("student_exchange", Check.ATTESTATION, "attestations", ATTESTATION_INPUTS)
         yield from skip or _attestation_problems(package, frames)
     if "claims" in names:
-        inputs = ["claims", "sources", "student_exchange", "countries"]
-        path = package.table("claims").path
-        skip = _skipped(path, Check.CLAIM, "claims", inputs, unfit)
+        skip = skipped("claims", Check.CLAIM, "claims", CLAIM_INPUTS)
         yield from skip or _claim_problems(package, frames)
     if "corrections" in frames:
-        path = package.table("corrections").path
-        inputs = _corrected_tables(frames["corrections"])
-        skip = _skipped(path, Check.CORRECTION, "corrections", inputs, unfit)
+        inputs = _corrected_columns(frames["corrections"], names)
+        skip = skipped("corrections", Check.CORRECTION, "corrections", inputs)
         yield from skip or _correction_problems(package, frames)
 
 
-def _skipped(
-    path: str, check: str, what: str, inputs: Iterable[str], unfit: Mapping[str, str]
-) -> list[Problem]:
-    """One problem if a rule's input tables are unfit, naming them; none if it can run."""
-    reasons = list(dict.fromkeys(unfit[name] for name in inputs if name in unfit))
-    if not reasons:
-        return []
-    return [Problem(path, None, None, f"{what} not checked: {'; '.join(reasons)}", check)]
+def _unfit(
+    package: Package,
+    frames: Mapping[str, pd.DataFrame],
+    failing: Mapping[str, set[str | None]],
+    name: str,
+    fields: tuple[str, ...] | None,
+) -> str | None:
+    """Why a rule cannot rely on table ``name`` (its ``fields``), or None."""
+    if name not in package.table_names:
+        return None  # a package without the table: the rule's own code says what it needs
+    path = package.table(name).path
+    bad = failing.get(name, set())
+    if name not in frames or None in bad or (bad and (fields is None or bad & set(fields))):
+        return f"fix {path} first"
+    if len(frames[name]) == 0:
+        return f"{path} has no rows"
+    return None
 
 
-def _corrected_tables(corrections: pd.DataFrame) -> list[str]:
-    """The tables the corrections log refers to (``applied_to``: ``table.column; ...``)."""
-    targets = corrections["applied_to"].dropna().astype("str")
-    return list(dict.fromkeys(t.partition(".")[0] for text in targets for t in text.split("; ")))
+def _corrected_columns(corrections: pd.DataFrame, names: Iterable[str]) -> Inputs:
+    """The columns the corrections log refers to (``applied_to``: ``table.column; ...``)."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for text in corrections["applied_to"].dropna().astype("str"):
+        for target in text.split("; "):
+            table, _, column = target.partition(".")
+            if table in names:
+                columns[table] = (*columns.get(table, ()), column)
+    return columns
 
 
 def _rows(mask: pd.Series) -> list[int]:
