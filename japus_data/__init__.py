@@ -63,7 +63,7 @@ def validate(path: str | Path | None = None) -> Report:
     default: the installed package) and return the report: ``report.valid``,
     ``report.problems`` (each with file, row, field, message and check code),
     ``report.summary`` and ``report.to_json()``. Bad data is reported, never raised; a path
-    that is not a package's raises :class:`DescriptorError`."""
+    that is not a package's raises ``DescriptorError``."""
     from .locate import resolve_root
     from .validation import validate_package
 

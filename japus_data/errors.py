@@ -1,5 +1,5 @@
 """Every exception japus-data defines, in one closed vocabulary: each derives from
-:class:`JapusDataError`, so ``except JapusDataError`` catches whatever the library raises
+``JapusDataError``, so ``except JapusDataError`` catches whatever the library raises
 about its data, its input or its optional dependencies. Errors about data name the file,
 and the rows where known.
 
