@@ -81,8 +81,6 @@ def parse_csv(
     from .checks.fields import parse_values, positions
 
     dtypes = pandas_dtypes(table)
-    dialect = table.raw.get("dialect")
-    dialect = dialect if isinstance(dialect, dict) else {}
     try:
         text = pd.read_csv(
             io.BytesIO(data),
@@ -90,8 +88,8 @@ def parse_csv(
             dtype="str",
             keep_default_na=False,
             na_filter=False,
-            sep=dialect.get("delimiter", ","),
-            quotechar=dialect.get("quoteChar", '"'),
+            sep=table.dialect.delimiter,
+            quotechar=table.dialect.quote_char,
         )
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise JapusDataError(f"{display_path}: cannot be parsed with its schema: {exc}") from None
@@ -114,10 +112,10 @@ def parse_csv(
                 f"{display_path}:{row}:{name}: cannot be parsed with its schema: {value!r} is "
                 f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
             )
-        if isinstance(dt, pd.CategoricalDtype) and spec.categories is not None:
+        if isinstance(dt, pd.CategoricalDtype) and spec.category_values is not None:
             # A cell is its category as the validator reads it: by typed value (``02`` is the
             # integer category 2), through the one reading (``fields.positions``).
-            position = positions(spec, spec.categories, typed, ok)
+            position = positions(spec, spec.category_values, typed, ok)
             unknown = np.flatnonzero((~missing & (position < 0))[codes])
             if len(unknown):
                 rows = [int(i) + 2 for i in unknown]
@@ -140,7 +138,6 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
     """Metadata that travels with the frame: what it is, where it comes from, its licence."""
     from .citation import format_reference, package_reference
 
-    raw = package.raw
     return {
         "name": table.name,
         "title": table.title,
@@ -150,12 +147,12 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
         "path": table.path,
         "primary_key": list(table.primary_key),
         # The documents this table's rows cite, else the package's.
-        "sources": list(table.sources) or raw.get("sources", []),
-        "licenses": raw.get("licenses", []),
-        "attribution": raw.get("attribution", ""),
+        "sources": list(table.sources) or package.sources,
+        "licenses": package.licenses,
+        "attribution": package.attribution,
         "citation": format_reference(package_reference(package), "text"),
-        "package": raw.get("name", ""),
-        "version": raw.get("version", ""),
+        "package": package.name,
+        "version": package.version,
     }
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.codes import Check
 from .checks.problem import Found, Problem, Report
-from .descriptor import DescriptorError, Package, Table, _table, read_descriptor
+from .descriptor import DescriptorError, Package, Table, read_descriptor, resource_model
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -80,31 +80,28 @@ def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, se
         package_shape_problems,
         profile_problems,
         resource_problems,
-        shape_problems,
     )
     from .safepath import path_problem
 
     found.extend(duplicate_key_problems(root))
     found.extend(profile_problems(raw))
     found.extend(package_shape_problems(raw))
-    found.extend(resource_problems(root, raw))
     tables: list[Table] = []
     unusable: set[str] = set()
+    shaped: dict[int, list[Problem]] = {}
     resources = raw.get("resources")
     for i, resource in enumerate(resources if isinstance(resources, list) else []):
-        if shape_problems(f"/resources/{i}", resource):
-            continue  # reported by resource_problems; the rest cannot rely on its shape
-        try:
-            table = _table(resource)
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            message = f"cannot be read as a table resource: missing or wrong {exc}"
-            found.append(Problem(DESCRIPTOR, None, f"/resources/{i}", message, Check.DESCRIPTOR))
+        # The one structural check: the model, or the problems (the rest cannot rely on it).
+        table, shaped[i] = resource_model(f"/resources/{i}", resource)
+        found.extend(shaped[i])
+        if table is None:
             continue
         found.extend(_min_rows_shape(i, resource))
         names = table.field_names
         if path_problem(root, table.path) or len(set(names)) != len(names):
             unusable.add(table.name)
         tables.append(table)
+    found.extend(resource_problems(root, raw, shaped))
     return Package(root=root, raw=raw, tables=tuple(tables)), unusable
 
 
@@ -135,7 +132,7 @@ def _check_table(
     rows = check_rows(table, layout)
     found.extend(rows.problems)
     found.extend(key_problems(table, rows))
-    found.extend(_min_rows_problems(table, len(rows.typed)))
+    found.extend(_min_rows_problems(package, table, len(rows.typed)))
     texts[table.name] = rows
     frames[table.name] = rows.typed
 
@@ -169,8 +166,12 @@ def _min_rows_shape(i: int, resource: dict[str, Any]) -> list[Problem]:
     return [Problem(DESCRIPTOR, None, f"/resources/{i}/{MIN_ROWS}", message, Check.RESOURCE)]
 
 
-def _min_rows_problems(table: Table, count: int) -> list[Problem]:
-    wanted = table.raw.get(MIN_ROWS)
+def _min_rows_problems(package: Package, table: Table, count: int) -> list[Problem]:
+    resources = package.raw.get("resources") or []
+    declared = [
+        r.get(MIN_ROWS) for r in resources if isinstance(r, dict) and r.get("name") == table.name
+    ]
+    wanted = declared[0] if declared else None
     if not isinstance(wanted, int) or isinstance(wanted, bool) or count >= wanted:
         return []
     have = "has a header but no rows" if count == 0 else f"has {count} rows"

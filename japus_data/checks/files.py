@@ -11,7 +11,7 @@ import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..csvtext import first_record
 from ..descriptor import Table
@@ -43,13 +43,8 @@ class Layout:
 
 
 def dialect(table: Table) -> tuple[str, str]:
-    d: dict[str, Any] = table.raw.get("dialect") or {}
-    delimiter = d.get("delimiter", ",")
-    quote = d.get("quoteChar", '"')
-    ok = isinstance(delimiter, str) and len(delimiter) == 1
-    return (delimiter if ok else ","), (
-        quote if isinstance(quote, str) and len(quote) == 1 else '"'
-    )
+    """The delimiter and quote character: the model's one reading of ``dialect``."""
+    return table.dialect.delimiter, table.dialect.quote_char
 
 
 def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:

@@ -95,9 +95,8 @@ def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
     for f in table.fields:
         if f.unique and f.name in rows.columns and [f.name] != pk:
             yield from _duplicates(table, rows, [f.name], Check.UNIQUE, "value")
-    schema = table.raw.get("schema") or {}
-    for key in schema.get("uniqueKeys") or []:
-        names = [key] if isinstance(key, str) else list(key)
+    for key in table.unique_keys:
+        names = list(key)
         if names and set(names) <= rows.columns.keys():
             yield from _duplicates(table, rows, names, Check.UNIQUE_KEY, "unique key")
 
