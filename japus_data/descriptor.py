@@ -151,6 +151,8 @@ class Table:
     sources: tuple[dict[str, Any], ...] = dataclass_field(default=(), hash=False)
     unique_keys: tuple[tuple[str, ...], ...] = ()
     dialect: Dialect = Dialect()
+    # ``minRows``, a custom resource property: the rows the package needs in the table.
+    min_rows: int | None = None
 
     @property
     def field_names(self) -> list[str]:
@@ -346,7 +348,13 @@ def table_model(raw: Mapping[str, Any]) -> Table:
         sources=tuple(raw.get("sources", [])),
         unique_keys=tuple(_as_tuple(k) for k in schema.get("uniqueKeys", []) or []),
         dialect=dialect_of(raw.get("dialect")),
+        min_rows=whole_count(raw.get("minRows")),
     )
+
+
+def whole_count(value: object) -> int | None:
+    """A whole number 0 or more, else None (the validator reports it)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 # The name the tests and the validator used for ``table_model``.

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.codes import Check
 from .checks.problem import Found, Problem, Report
-from .descriptor import DescriptorError, Package, Table, read_descriptor, resource_model
+from .descriptor import (
+    DescriptorError,
+    Package,
+    Table,
+    read_descriptor,
+    resource_model,
+    whole_count,
+)
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -132,7 +139,7 @@ def _check_table(
     rows = check_rows(table, layout)
     found.extend(rows.problems)
     found.extend(key_problems(table, rows))
-    found.extend(_min_rows_problems(package, table, len(rows.typed)))
+    found.extend(_min_rows_problems(table, len(rows.typed)))
     texts[table.name] = rows
     frames[table.name] = rows.typed
 
@@ -160,19 +167,15 @@ MIN_ROWS = "minRows"
 
 def _min_rows_shape(i: int, resource: dict[str, Any]) -> list[Problem]:
     value = resource.get(MIN_ROWS)
-    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+    if value is None or whole_count(value) is not None:
         return []
     message = f"{MIN_ROWS} must be a whole number, 0 or more, not {value!r}"[:200]
     return [Problem(DESCRIPTOR, None, f"/resources/{i}/{MIN_ROWS}", message, Check.RESOURCE)]
 
 
-def _min_rows_problems(package: Package, table: Table, count: int) -> list[Problem]:
-    resources = package.raw.get("resources") or []
-    declared = [
-        r.get(MIN_ROWS) for r in resources if isinstance(r, dict) and r.get("name") == table.name
-    ]
-    wanted = declared[0] if declared else None
-    if not isinstance(wanted, int) or isinstance(wanted, bool) or count >= wanted:
+def _min_rows_problems(table: Table, count: int) -> list[Problem]:
+    wanted = table.min_rows
+    if wanted is None or count >= wanted:
         return []
     have = "has a header but no rows" if count == 0 else f"has {count} rows"
     message = f"{have}; the package needs at least {wanted} ({MIN_ROWS})"
