@@ -142,7 +142,8 @@ def run(command: list[str]) -> tuple[float, str]:
 
 
 def japus(folder: Path) -> tuple[float, set[tuple[int, str | None]]]:
-    seconds, out = run([str(BIN / "japus-data"), "validate", str(folder), "--format", "json"])
+    command = [str(BIN / "japus-data"), "validate", "--path", str(folder), "--format", "json"]
+    seconds, out = run(command)
     report = json.loads(out)
     found = {
         (e["row"], e["field"]) for e in report["errors"] if e["file"] == f"resources/{TABLE}.csv"

@@ -7,6 +7,7 @@ Package, with one typed loader per table::
     exchange = japus_data.load_student_exchange()   # DataFrame[StudentExchange]
     japus_data.tables()                              # names of all tables
     japus_data.load("claims")                        # any table by name
+    japus_data.validate().valid                      # every check, as a report
 
 Importing this package loads neither pandas nor pandera (nor pyarrow): they load when a
 table is first read or validated.
@@ -14,7 +15,7 @@ table is first read or validated.
 
 from __future__ import annotations
 
-from .errors import DataIntegrityError, DescriptorError, JapusDataError
+from .errors import DataIntegrityError, DescriptorError, JapusDataError, UnknownTableError
 from .loaders import *  # noqa: F403  (the generated loaders, listed in their own __all__)
 from .loaders import __all__ as _loader_names
 
@@ -25,17 +26,21 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from .checks.problem import Report
+
 __all__ = [
     *_loader_names,
     "DataIntegrityError",
     "DescriptorError",
     "JapusDataError",
+    "UnknownTableError",
     "__version__",  # noqa: F405  (read on demand by __getattr__ below)
     "cite",
     "export",
     "load",
     "package_root",
     "tables",
+    "validate",
 ]
 
 
@@ -51,6 +56,18 @@ def load(name: str, root: str | Path | None = None) -> pd.DataFrame:
     from .read import read_table
 
     return read_table(name, root)
+
+
+def validate(path: str | Path | None = None) -> Report:
+    """Run every check on the package at ``path`` (``datapackage.json`` or its folder;
+    default: the installed package) and return the report: ``report.valid``,
+    ``report.problems`` (each with file, row, field, message and check code),
+    ``report.summary`` and ``report.to_json()``. Bad data is reported, never raised; a path
+    that is not a package's raises ``DescriptorError``."""
+    from .locate import resolve_root
+    from .validation import validate_package
+
+    return validate_package(resolve_root(path))
 
 
 def export(format: str, out: str | Path, root: str | Path | None = None) -> list[Path]:

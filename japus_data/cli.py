@@ -14,14 +14,31 @@ from pathlib import Path
 
 from .citation import LANGUAGES as CITATION_LANGUAGES
 from .citation import STYLES as CITATION_STYLES
-from .descriptor import DescriptorError
-from .diff import DiffError
-from .errors import JapusDataError, PackageFileError, UnknownTableError
+from .errors import (
+    DescriptorError,
+    DiffError,
+    JapusDataError,
+    MissingDependencyError,
+    PackageFileError,
+    UnknownTableError,
+)
 from .exports import FORMATS as EXPORT_FORMATS
-from .exports import MissingDependencyError
 from .locate import DESCRIPTOR, resolve_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# Commands that read one package take it as ``--path`` (an option, because ``cite`` has an
+# optional positional TABLE that a positional PATH would make ambiguous).
+INSTALLED, CURRENT = "the installed package", "the current folder"
+
+
+def _add_path(parser: argparse.ArgumentParser, default: str = INSTALLED) -> None:
+    parser.add_argument("--path", help=f"datapackage.json or its folder (default: {default})")
+
+
+def _add_old_path(parser: argparse.ArgumentParser) -> None:
+    """The positional PATH of 0.x ``validate``/``hash``, kept as a hidden, deprecated alias."""
+    parser.add_argument("old_path", nargs="?", help=argparse.SUPPRESS)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,18 +48,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     v = sub.add_parser("validate", help="validate a data package (default: the installed one)")
-    v.add_argument("path", nargs="?", help="datapackage.json or its folder")
+    _add_path(v)
+    _add_old_path(v)
     v.add_argument("--format", choices=["text", "json"], default="text")
     ls = sub.add_parser("list", help="tables with their rows and titles")
-    ls.add_argument("--path", help="datapackage.json or its folder (default: installed)")
+    _add_path(ls)
     show = sub.add_parser("show", help="print a table")
     show.add_argument("table")
-    show.add_argument("--path", help="datapackage.json or its folder (default: installed)")
+    _add_path(show)
     h = sub.add_parser(
         "hash",
         help="record what the descriptor derives from the data: sources lists, hashes",
     )
-    h.add_argument("path", nargs="?", help="datapackage.json or its folder (default: .)")
+    _add_path(h, CURRENT)
+    _add_old_path(h)
     g = sub.add_parser("generate", help="regenerate models.py and loaders.py from the descriptor")
     g.add_argument("--check", action="store_true", help="exit 1 if they are out of date")
     d = sub.add_parser(
@@ -75,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), dest="fmt")
     e.add_argument("--out", required=True, help="folder to write into (created if missing)")
-    e.add_argument("--path", help="datapackage.json or its folder (default: installed)")
+    _add_path(e)
     c = sub.add_parser("cite", help="how to cite the package, or a table and its sources")
     c.add_argument("table", nargs="?", help="a table: cite it with the sources of its rows")
     c.add_argument(
@@ -91,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         default="en",
         help="ja: the Japanese (出典) form, with --format text",
     )
-    c.add_argument("--path", help="datapackage.json or its folder (default: installed)")
+    _add_path(c)
     return parser
 
 
@@ -103,7 +122,7 @@ def _root(path: str | None) -> Path:
 
 
 def _validate(path: str | None, fmt: str) -> int:
-    from .validate import validate_package
+    from .validation import validate_package
 
     root = _root(path)
     report = validate_package(root)
@@ -133,10 +152,7 @@ def _show(name: str, path: str | None) -> int:
     from .read import package_at, read_table
 
     root = _root(path) if path else None
-    names = package_at(root).table_names
-    if name not in names:
-        print(f"japus-data: no table {name!r}; tables: {', '.join(names)}", file=sys.stderr)
-        return EXIT_USAGE
+    package_at(root).table(name)  # an unknown table fails before any file is read
     frame = read_table(name, root)
     print(frame.to_csv(index=False), end="")
     return EXIT_OK
@@ -204,18 +220,32 @@ def _cite(table: str | None, fmt: str, lang: str, path: str | None) -> int:
     root = _root(path) if path else None
     try:
         text = cite(table, fmt, root, lang)
-    except (
-        UnknownTableError,
-        ValueError,
-    ) as exc:  # no such table; --lang ja with a non-text format
+    except ValueError as exc:  # --lang ja with a format that has no Japanese form
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(text, end="")
     return EXIT_OK
 
 
+def _deprecated_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Take ``validate PATH``/``hash PATH`` as ``--path PATH``, with a warning on stderr."""
+    old = getattr(args, "old_path", None)
+    if old is None:
+        return
+    if args.path is not None:
+        parser.error(f"give the package once: --path {args.path} or {old}, not both")
+    print(
+        f"japus-data: warning: `japus-data {args.command} PATH` is deprecated; "
+        f"use `japus-data {args.command} --path PATH`",
+        file=sys.stderr,
+    )
+    args.path = old
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _deprecated_path(parser, args)
     try:
         if args.command == "validate":
             return _validate(args.path, args.format)
@@ -232,8 +262,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "cite":
             return _cite(args.table, args.fmt, args.lang, args.path)
         return _generate(args.check)
-    except (DiffError, MissingDependencyError, DescriptorError, PackageFileError) as exc:
-        # A package that cannot be read (descriptor, an unsafe or unreadable file): one line.
+    except (
+        DiffError,
+        MissingDependencyError,
+        DescriptorError,
+        PackageFileError,
+        UnknownTableError,
+    ) as exc:
+        # A package that cannot be read (descriptor, an unsafe or unreadable file), or a
+        # table it does not have: a usage error, one line.
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -18,7 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.codes import Check
 from .errors import DescriptorError as DescriptorError
+from .errors import UnknownTableError
 from .locate import DESCRIPTOR, package_root
 
 if TYPE_CHECKING:
@@ -149,6 +151,8 @@ class Table:
     sources: tuple[dict[str, Any], ...] = dataclass_field(default=(), hash=False)
     unique_keys: tuple[tuple[str, ...], ...] = ()
     dialect: Dialect = Dialect()
+    # ``minRows``, a custom resource property: the rows the package needs in the table.
+    min_rows: int | None = None
 
     @property
     def field_names(self) -> list[str]:
@@ -235,7 +239,7 @@ class Package:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise KeyError(f"no table named {name!r}; tables: {', '.join(self.table_names)}")
+        raise UnknownTableError(name, self.table_names)
 
 
 def _objects(value: Any) -> list[dict[str, Any]]:
@@ -359,7 +363,13 @@ def table_model(raw: Mapping[str, Any]) -> Table:
         sources=tuple(raw.get("sources", [])),
         unique_keys=tuple(_as_tuple(k) for k in schema.get("uniqueKeys", []) or []),
         dialect=dialect_of(raw.get("dialect")),
+        min_rows=whole_count(raw.get("minRows")),
     )
+
+
+def whole_count(value: object) -> int | None:
+    """A whole number 0 or more, else None (the validator reports it)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 # The name the tests and the validator used for ``table_model``.
@@ -385,7 +395,7 @@ def resource_model(where: str, raw: object) -> tuple[Table | None, list[Problem]
         return table_model(raw), []
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         message = f"cannot be read as a table resource: missing or wrong {exc}"
-        return None, [Problem(DESCRIPTOR, None, where, message, "descriptor")]
+        return None, [Problem(DESCRIPTOR, None, where, message, Check.DESCRIPTOR)]
 
 
 # A real descriptor nests 7 levels deep; parsing and checking deeper input could exhaust the
@@ -475,7 +485,7 @@ def read_descriptor(root: Path) -> dict[str, Any]:
         data = read_regular_file(path, str(path), MAX_DESCRIPTOR_BYTES)
     except PackageFileError as exc:
         reason = exc.reason.removeprefix("cannot read: ")
-        prefix = "" if reason == "file not found" or exc.check == "path" else "cannot read: "
+        prefix = "" if reason == "file not found" or exc.check == Check.PATH else "cannot read: "
         raise DescriptorError(f"{path}: {prefix}{reason}") from None
     try:
         text = data.decode("utf-8")

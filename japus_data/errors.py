@@ -1,4 +1,11 @@
-"""Exceptions the library raises on bad data: each names the file, and the rows where known."""
+"""Every exception japus-data defines, in one closed vocabulary: each derives from
+``JapusDataError``, so ``except JapusDataError`` catches whatever the library raises
+about its data, its input or its optional dependencies. Errors about data name the file,
+and the rows where known.
+
+The classes are re-exported where they were first defined (``japus_data.diff.DiffError``,
+``japus_data.exports.InvalidPackageError``, ...), so older imports keep working.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .checks.problem import Problem
+    from .checks.problem import Problem, Report
 
 __all__ = [
     "DataIntegrityError",
     "DescriptorError",
+    "DiffError",
+    "InvalidPackageError",
     "JapusDataError",
+    "MissingDependencyError",
     "PackageFileError",
     "UnknownTableError",
 ]
@@ -32,20 +42,46 @@ class PackageFileError(JapusDataError):
     regular file, too large) and ``"io"`` when reading it failed (missing, no permission).
     """
 
-    def __init__(self, path: str, reason: str, check: str = "io") -> None:
+    def __init__(self, path: str, reason: str, check: str | None = None) -> None:
+        from .checks.codes import Check  # not at import: ``import japus_data`` stays bare
+
         self.path = path
         self.reason = reason
-        self.check = check
+        self.check = Check.IO if check is None else Check(check)
         super().__init__(f"{path}: {reason}")
 
 
 class UnknownTableError(JapusDataError):
-    """A table name the package does not have; the message lists the tables it has."""
+    """A table name the package does not have; the message lists the tables it has.
+
+    The one wording of this error, whichever entry point meets it (``load``, ``cite``, the
+    generated loaders, ``japus-data show``/``cite``).
+    """
 
     def __init__(self, name: str, tables: Sequence[str]) -> None:
         self.name = name
         self.tables = list(tables)
         super().__init__(f"no table {name!r}; tables: {', '.join(self.tables)}")
+
+
+class DiffError(JapusDataError):
+    """A version cannot be read: missing path, unknown revision, broken descriptor or CSV."""
+
+
+class MissingDependencyError(JapusDataError):
+    """An optional library an export format needs is not installed."""
+
+
+class InvalidPackageError(JapusDataError):
+    """The package to export does not pass validation; nothing was written."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.problems = list(report.problems)
+        self.summary = report.summary  # the validator's own "invalid: ..." line
+        super().__init__(
+            f"{self.summary}; nothing exported\n" + "\n".join(str(p) for p in self.problems)
+        )
 
 
 class DataIntegrityError(JapusDataError):

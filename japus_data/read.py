@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.codes import Check
 from .descriptor import SCHEMA_HASH, Package, Table, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .fieldspec import field_specs
@@ -163,10 +164,7 @@ def read_table(name: str, root: str | Path | None = None) -> pd.DataFrame:
     ``schemaHash`` match), or that passes validation as a whole now.
     """
     package = package_at(root)
-    try:
-        table = package.table(name)
-    except KeyError as exc:
-        raise JapusDataError(str(exc.args[0])) from None
+    table = package.table(name)  # UnknownTableError names the tables there are
     data = read_package_file(package.root, table.path)
     verify_package(package, {table.path: data})
     frame = parse_csv(table, data, table.path)
@@ -217,7 +215,7 @@ def changed_since_recorded(package: Package, read: dict[str, bytes] | None = Non
 def verify_package(package: Package, read: dict[str, bytes] | None = None) -> None:
     """Raise :class:`DataIntegrityError` unless the package is what was validated, or is
     valid as a whole now (then warn that its hashes are not recorded)."""
-    from .validate import validate_package
+    from .validation import validate_package
 
     changed = changed_since_recorded(package, read)
     if not changed:
@@ -230,7 +228,7 @@ def verify_package(package: Package, read: dict[str, bytes] | None = None) -> No
     if state not in _validated:
         report = validate_package(package.root)
         # The recorded hashes are what changed; every other check, in any file, decides.
-        problems = [p for p in report.problems if p.check != "hash"]
+        problems = [p for p in report.problems if p.check != Check.HASH]
         if problems:
             first = next(iter(read or {}), DESCRIPTOR)
             raise DataIntegrityError(first, problems, changed)

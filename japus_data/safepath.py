@@ -21,6 +21,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from .checks.codes import Check
 from .errors import PackageFileError
 from .locate import DESCRIPTOR
 
@@ -116,13 +117,13 @@ def read_regular_file(path: Path, label: str, max_bytes: int | None = None) -> b
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise PackageFileError(label, f"is {_kind(mode)}, not a regular file", "path")
+            raise PackageFileError(label, f"is {_kind(mode)}, not a regular file", Check.PATH)
         try:
             data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
         except OSError as exc:
             raise PackageFileError(label, f"cannot read: {exc.strerror or exc}") from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise PackageFileError(label, f"is larger than {max_bytes} bytes", "path")
+        raise PackageFileError(label, f"is larger than {max_bytes} bytes", Check.PATH)
     return data
 
 
@@ -130,7 +131,7 @@ def read_package_file(root: Path, path: str, max_bytes: int | None = None) -> by
     """The bytes of the package file at resource path ``path``, if the path is safe."""
     why = path_problem(root, path)
     if why:
-        raise PackageFileError(str(path), why, "path")
+        raise PackageFileError(str(path), why, Check.PATH)
     return read_regular_file(root / path, path, max_bytes)
 
 
@@ -149,5 +150,5 @@ def output_name(name: str, suffix: str = "") -> str:
     """The file name an export or the documentation writes for resource ``name``."""
     why = name_problem(name)
     if why:
-        raise PackageFileError(DESCRIPTOR, why, "path")
+        raise PackageFileError(DESCRIPTOR, why, Check.PATH)
     return name + suffix

@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT
 from .test_corpus import covered, frictionless_locations, schema_fields

@@ -18,7 +18,7 @@ import pytest
 
 from japus_data.cli import main
 from japus_data.integrity import refresh_hashes
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, Descriptor, change_descriptor, edit_file, field, resource
 
@@ -157,7 +157,7 @@ def test_resource_paths_stay_inside_the_package(
     package_copy: Path, path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path=path))
-    assert main(["validate", str(package_copy)]) == 1
+    assert main(["validate", "--path", str(package_copy)]) == 1
     out = capsys.readouterr().out
     assert "datapackage.json:-:/resources/1/path:" in out and "[path]" in out, out
 
@@ -185,7 +185,7 @@ def test_a_50_mb_cell_is_reported_briefly(package_copy: Path) -> None:
 def test_validation_does_not_use_frictionless() -> None:
     code = (
         "import sys, pathlib\n"
-        "from japus_data.validate import validate_package\n"
+        "from japus_data.validation import validate_package\n"
         f"assert validate_package(pathlib.Path({str(ROOT)!r})).valid\n"
         "print(sorted(m for m in ('frictionless', 'pandera') if m in sys.modules))"
     )
@@ -233,7 +233,7 @@ def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
     change_descriptor(package_copy, lambda raw: resource(raw, "countries").update(path="../x.csv"))
     # A descriptor that cannot be used safely is bad input (exit 2), as for every command
     # but validate and export, which report it as the validator's problems.
-    assert main(["hash", str(package_copy)]) == 2
+    assert main(["hash", "--path", str(package_copy)]) == 2
 
 
 def test_shared_spellings_are_defined_once() -> None:
@@ -332,7 +332,7 @@ def test_wrongly_typed_descriptor_values_are_reported_not_raised(
         p for p in found if p.file == "datapackage.json" and (p.field or "").startswith(pointer)
     ]
     assert any(p.check in ("descriptor", "resource") for p in mine), found
-    assert main(["validate", str(package_copy)]) == 1
+    assert main(["validate", "--path", str(package_copy)]) == 1
     assert f"datapackage.json:-:{pointer}" in capsys.readouterr().out
 
 

@@ -85,7 +85,7 @@ def contribute_survey_year(root: Path) -> None:
 @pytest.fixture
 def contributed(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     contribute_survey_year(package_copy)
-    assert main(["hash", str(package_copy)]) == 0
+    assert main(["hash", "--path", str(package_copy)]) == 0
     out = capsys.readouterr().out
     for what in ("sources list of student_exchange", "hash of student_exchange", "hash of sources"):
         assert what in out
@@ -94,7 +94,7 @@ def contributed(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 def test_before_the_hash_the_validator_says_what_to_run(package_copy: Path) -> None:
     contribute_survey_year(package_copy)
-    result = run_clean(sys.executable, "-m", "japus_data", "validate", package_copy)
+    result = run_clean(sys.executable, "-m", "japus_data", "validate", "--path", package_copy)
     assert result.returncode == 1
     assert "run `japus-data hash`" in result.stdout
     assert f"rows cite {NEW_SOURCE} but the list lacks it" in result.stdout
@@ -103,7 +103,7 @@ def test_before_the_hash_the_validator_says_what_to_run(package_copy: Path) -> N
 
 
 def test_the_contribution_validates_and_loads(contributed: Path) -> None:
-    result = run_clean(sys.executable, "-m", "japus_data", "validate", contributed)
+    result = run_clean(sys.executable, "-m", "japus_data", "validate", "--path", contributed)
     assert result.returncode == 0, result.stdout
     frame = japus_data.load("student_exchange", contributed)
     new = frame[frame["source_id"] == NEW_SOURCE]

@@ -401,7 +401,7 @@ def test_invalid_package_is_not_exported(
 ) -> None:
     path = package_copy / "resources" / "student_exchange.csv"
     edit_file(path, lambda t: t.replace("US,inbound,enrolled,3918", "US,inbound,enrolled,-3918", 1))
-    assert main(["validate", str(package_copy)]) == 1
+    assert main(["validate", "--path", str(package_copy)]) == 1
     *validator_lines, summary = capsys.readouterr().out.splitlines()
     assert validator_lines and summary.startswith("invalid: ")
     out = tmp_path / "out"

@@ -80,10 +80,10 @@ def assert_one_line(code: int, output: str, expected: int, *names: str) -> None:
 def every_command(root: Path, out: Path, table: str = "countries") -> dict[str, list[str]]:
     """Each command's arguments against the package in ``root``."""
     return {
-        "validate": ["validate", str(root)],
+        "validate": ["validate", "--path", str(root)],
         "list": ["list", "--path", str(root)],
         "show": ["show", table, "--path", str(root)],
-        "hash": ["hash", str(root)],
+        "hash": ["hash", "--path", str(root)],
         "cite": ["cite", table, "--path", str(root)],
         "export": ["export", "--format", "parquet", "--out", str(out), "--path", str(root)],
         "diff": ["diff", str(ROOT), str(root)],
@@ -177,7 +177,7 @@ def test_a_resource_name_that_is_not_an_identifier_is_refused(
 ) -> None:
     change_descriptor(package_copy, lambda raw: rename(raw, "countries", name))
     out = tmp_path / "out" / "deep"
-    code, output = cli(capsys, "validate", package_copy)
+    code, output = cli(capsys, "validate", "--path", package_copy)
     assert_one_line(code, output, EXIT_INVALID, "datapackage.json")
     assert "/resources/1/name" in output
     commands = every_command(package_copy, out)
@@ -357,9 +357,9 @@ def test_another_json_file_is_not_swapped_for_the_datapackage_json_beside_it(
     alt = package_copy / "alt.json"
     alt.write_text('{"resources": "not a list"}', encoding="utf-8")
     commands: list[list[str | Path]] = [
-        ["validate", alt],
+        ["validate", "--path", alt],
         ["list", "--path", alt],
-        ["hash", alt],
+        ["hash", "--path", alt],
         ["cite", "--path", alt],
         ["diff", ROOT, alt],
     ]
@@ -423,5 +423,5 @@ def test_a_bad_value_with_a_re_recorded_hash_is_what_the_hash_does_not_guard(
         warnings.simplefilter("error")
         frame = japus_data.load("countries", package_copy)
     assert "25x" in set(frame["iso_numeric"])
-    code = main(["validate", str(package_copy)])
+    code = main(["validate", "--path", str(package_copy)])
     assert code == EXIT_INVALID

@@ -33,7 +33,7 @@ from japus_data.errors import JapusDataError
 from japus_data.exports import InvalidPackageError
 from japus_data.exports.to_sqlite import create_table
 from japus_data.integrity import refresh_hashes
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, build_site, change_descriptor, chromium_context, field, resource, served
 

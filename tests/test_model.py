@@ -17,7 +17,7 @@ from japus_data.checks import files
 from japus_data.cli import main
 from japus_data.descriptor import DescriptorError, Field, Table, parse_package
 from japus_data.diff import DiffError, diff_packages, render_text
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, change_descriptor, resource
 
@@ -158,7 +158,7 @@ def _semicolons(root: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     change_descriptor(root, lambda raw: resource(raw, "countries")["dialect"].update(delimiter=";"))
-    assert main(["hash", str(root)]) == 0
+    assert main(["hash", "--path", str(root)]) == 0
 
 
 def test_a_semicolon_dialect_validates_loads_and_diffs_identically(package_copy: Path) -> None:

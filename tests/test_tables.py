@@ -131,7 +131,7 @@ def test_every_data_row_cites_a_source_with_a_locator(package: Package) -> None:
 
 
 def test_load_by_unknown_name_is_a_clear_error() -> None:
-    with pytest.raises(japus_data.JapusDataError, match="no table named 'nope'"):
+    with pytest.raises(japus_data.UnknownTableError, match=r"^no table 'nope'; tables: sources"):
         japus_data.load("nope")
 
 

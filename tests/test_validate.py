@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from japus_data.cli import main
-from japus_data.validate import validate_package
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, edit_file, package_size, summary_line
 
@@ -34,7 +34,7 @@ def test_the_repository_package_is_valid() -> None:
 
 
 def test_cli_valid_package_exits_0_with_a_summary() -> None:
-    result = run_cli("validate", str(ROOT))
+    result = run_cli("validate", "--path", str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid:" in result.stdout and summary_line() in result.stdout
 
@@ -168,7 +168,7 @@ def test_a_changed_file_without_a_new_hash_is_reported(package_copy: Path) -> No
     edit_file(path, lambda text: text.replace("Japan–US summit meeting", "Japan–US summit", 1))
     report = validate_package(package_copy)
     assert [(p.file, p.check) for p in report.problems] == [("resources/meetings.csv", "hash")]
-    assert main(["hash", str(package_copy)]) == 0
+    assert main(["hash", "--path", str(package_copy)]) == 0
     assert validate_package(package_copy).problems == []
 
 
@@ -193,7 +193,8 @@ def test_json_report(package_copy: Path) -> None:
     edit_file(
         package_copy / "resources" / "countries.csv", lambda t: t.replace("US,USA", "US,US1", 1)
     )
-    result = run_cli("validate", str(package_copy / "datapackage.json"), "--format", "json")
+    descriptor = package_copy / "datapackage.json"
+    result = run_cli("validate", "--path", str(descriptor), "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["valid"] is False
@@ -216,7 +217,7 @@ def test_broken_descriptor_is_invalid_without_traceback(
     package_copy: Path, content: bytes, expected: str
 ) -> None:
     (package_copy / "datapackage.json").write_bytes(content)
-    result = run_cli("validate", str(package_copy))
+    result = run_cli("validate", "--path", str(package_copy))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert expected in output
@@ -225,7 +226,7 @@ def test_broken_descriptor_is_invalid_without_traceback(
 
 def test_binary_garbage_in_a_table_is_invalid_without_traceback(package_copy: Path) -> None:
     (package_copy / "resources" / "claims.csv").write_bytes(b"\x00\x01\xff\xfe" * 100)
-    result = run_cli("validate", str(package_copy))
+    result = run_cli("validate", "--path", str(package_copy))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "resources/claims.csv" in output
@@ -234,7 +235,7 @@ def test_binary_garbage_in_a_table_is_invalid_without_traceback(package_copy: Pa
 
 def test_missing_table_file_is_reported(package_copy: Path) -> None:
     (package_copy / "resources" / "claims.csv").unlink()
-    result = run_cli("validate", str(package_copy))
+    result = run_cli("validate", "--path", str(package_copy))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "resources/claims.csv" in output
@@ -242,7 +243,7 @@ def test_missing_table_file_is_reported(package_copy: Path) -> None:
 
 
 def test_missing_package_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli("validate", str(tmp_path / "nowhere"))
+    result = run_cli("validate", "--path", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "file not found" in result.stderr
 
@@ -263,12 +264,12 @@ def _digests(root: Path) -> dict[str, str]:
 
 def test_validation_never_rewrites_a_file(package_copy: Path) -> None:
     before = _digests(package_copy)
-    assert run_cli("validate", str(package_copy)).returncode == 0
+    assert run_cli("validate", "--path", str(package_copy)).returncode == 0
     edit_file(
         package_copy / "resources" / "countries.csv", lambda t: t.replace("US,USA", "US,US1", 1)
     )
     mutated = _digests(package_copy)
-    assert run_cli("validate", str(package_copy)).returncode == 1
+    assert run_cli("validate", "--path", str(package_copy)).returncode == 1
     assert _digests(package_copy) == mutated
     assert mutated != before
 

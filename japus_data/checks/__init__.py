@@ -3,5 +3,5 @@
 ``descriptor`` (the JSON, its Data Package v2 profile, resource paths), ``files`` (bytes:
 encoding, newlines, BOM, header, hashes), ``rows`` (every cell against its field), ``keys``
 (primary, unique and foreign keys, duplicate rows) and ``rules`` (the package's own rules:
-periods, subsets, claims, corrections). ``japus_data.validate`` runs them in that order.
+periods, subsets, claims, corrections). ``japus_data.validation`` runs them in that order.
 """

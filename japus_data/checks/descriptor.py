@@ -17,6 +17,7 @@ from typing import Any
 
 from ..locate import DESCRIPTOR
 from ..safepath import name_problem, path_problem, path_text_problem
+from .codes import Check
 from .problem import Problem, shown
 
 PROFILE = ("profiles", "2.0", "datapackage.json")
@@ -90,7 +91,7 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
 
     schema = profile()
     if schema is None:
-        yield _problem("", "dplib-py's Data Package v2 profile is not installed", "profile")
+        yield _problem("", "dplib-py's Data Package v2 profile is not installed", Check.PROFILE)
         return
     # The profile's ``format`` keywords are checked too, not just noted.
     validator = Draft7Validator(schema, format_checker=_format_checker())
@@ -100,7 +101,7 @@ def profile_problems(raw: Mapping[str, Any]) -> Iterator[Problem]:
         message = error.message
         if len(message) > MAX_MESSAGE:
             message = message[:MAX_MESSAGE] + "..."
-        yield _problem(where, message, "profile")
+        yield _problem(where, message, Check.PROFILE)
 
 
 def duplicate_key_problems(root: Path) -> list[Problem]:
@@ -118,7 +119,7 @@ def duplicate_key_problems(root: Path) -> list[Problem]:
                     f"the key {shown(key)} is given twice in one object{within}: "
                     "JSON readers keep only one of them; give it once"
                 )
-                found.append(_problem("", message, "descriptor"))
+                found.append(_problem("", message, Check.DESCRIPTOR))
             seen.add(key)
         return dict(items)
 
@@ -248,7 +249,7 @@ def dialect_problems(where: str, dialect: object) -> list[Problem]:
         message = f"the delimiter and the quote character must differ (both {shown(quote)})"
         found.append(_shape(f"{where}/quoteChar", message))
     if dialect.get("header") is False:
-        found.append(_problem(f"{where}/header", "tables must have a header row", "resource"))
+        found.append(_problem(f"{where}/header", "tables must have a header row", Check.RESOURCE))
     terminator = dialect.get("lineTerminator", "\n")
     if terminator not in LINE_BREAKS:
         message = f"japus-data reads lines ending in \\n or \\r\\n, not {shown(terminator)}"
@@ -299,7 +300,7 @@ RESOURCE_TYPES: dict[str, tuple[Any, str]] = {
 
 
 def _shape(where: str, message: str) -> Problem:
-    return _problem(where, message, "descriptor")
+    return _problem(where, message, Check.DESCRIPTOR)
 
 
 def _typed(
@@ -375,13 +376,13 @@ def structure_problems(where: str, resource: object) -> list[Problem]:
         return found
     path = resource.get("path")
     if isinstance(path, list):
-        found.append(_problem(f"{where}/path", "one file per resource, please", "resource"))
+        found.append(_problem(f"{where}/path", "one file per resource, please", Check.RESOURCE))
     else:
         why = path_text_problem(path)
         if why:
-            found.append(_problem(f"{where}/path", why, "path"))
+            found.append(_problem(f"{where}/path", why, Check.PATH))
     if not isinstance(resource.get("schema"), dict):
-        found.append(_problem(f"{where}/schema", "give the table schema inline", "resource"))
+        found.append(_problem(f"{where}/schema", "give the table schema inline", Check.RESOURCE))
     return found
 
 
@@ -422,9 +423,9 @@ def _identity_problems(where: str, resource: Mapping[str, Any], names: list[Any]
     found = []
     why = name_problem(name)
     if why:
-        found.append(_problem(f"{where}/name", why, "resource"))
+        found.append(_problem(f"{where}/name", why, Check.RESOURCE))
     if names.count(name) > 1:
-        found.append(_problem(f"{where}/name", f"{name!r} is not unique", "resource"))
+        found.append(_problem(f"{where}/name", f"{name!r} is not unique", Check.RESOURCE))
     return found
 
 
@@ -460,7 +461,7 @@ def resource_problems(
                 continue  # reported by structure_problems
             why = path_problem(root, path)
             if why:
-                yield _problem(f"{where}/path" + (f"/{j}" if listed else ""), why, "path")
+                yield _problem(f"{where}/path" + (f"/{j}" if listed else ""), why, Check.PATH)
         schema = resource.get("schema")
         if not isinstance(schema, dict):
             continue  # reported by structure_problems
@@ -489,15 +490,15 @@ def _schema_problems(
             continue
         at = f"{where}/fields/{k}"
         if names.count(f.get("name")) > 1:
-            yield _problem(f"{at}/name", f"field {f.get('name')!r} is not unique", "schema")
+            yield _problem(f"{at}/name", f"field {f.get('name')!r} is not unique", Check.SCHEMA)
         kind = f.get("type", "any")
         if kind not in CHECKED_TYPES:
-            yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", "schema")
+            yield _problem(f"{at}/type", f"japus-data cannot check type {kind!r}", Check.SCHEMA)
         pattern = f.get("constraints", {}).get("pattern") if isinstance(f, dict) else None
         if isinstance(pattern, str):
             why = pattern_problem(pattern)
             if why:
-                yield _problem(f"{at}/constraints/pattern", why, "schema")
+                yield _problem(f"{at}/constraints/pattern", why, Check.SCHEMA)
     keys: list[tuple[str, Any]] = [("primaryKey", schema.get("primaryKey", []))]
     keys += [(f"uniqueKeys/{i}", k) for i, k in enumerate(schema.get("uniqueKeys", []) or [])]
     for i, fk in enumerate(schema.get("foreignKeys", []) or []):
@@ -507,7 +508,7 @@ def _schema_problems(
     for at, key in keys:
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if name not in names:
-                yield _problem(f"{where}/{at}", f"no field named {name!r}", "schema")
+                yield _problem(f"{where}/{at}", f"no field named {name!r}", Check.SCHEMA)
 
 
 def _reference_problems(
@@ -521,7 +522,7 @@ def _reference_problems(
     # Data Package v2: a reference without ``resource`` (or with "") is to the same table.
     target = reference.get("resource") or table
     if target not in tables:
-        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", "schema")
+        yield _problem(f"{where}/reference/resource", f"no resource named {target!r}", Check.SCHEMA)
         return
     local, remote = fk.get("fields", []), reference.get("fields", [])
     local = [local] if isinstance(local, str) else local if isinstance(local, list) else []
@@ -530,7 +531,7 @@ def _reference_problems(
     at = f"{where}/reference/fields"
     if missing:
         names = ", ".join(repr(name) for name in missing)
-        yield _problem(at, f"{target!r} has no field named {names}", "schema")
+        yield _problem(at, f"{target!r} has no field named {names}", Check.SCHEMA)
     elif len(remote) != len(local):
         message = f"{len(remote)} fields referred to for the {len(local)} referring to them"
-        yield _problem(at, message, "schema")
+        yield _problem(at, message, Check.SCHEMA)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..fieldspec import ALLOW_FORMULA, FORMULA_PREFIXES, FieldSpec, values_of
+from .codes import Check
 from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
@@ -101,11 +102,11 @@ def check_column(
     missing = u.isin(spec.missing).to_numpy()
     present = ~missing
     if spec.required:
-        flag(missing, "required", lambda v: "a value is required")
+        flag(missing, Check.REQUIRED, lambda v: "a value is required")
     stripped = u.str.strip()
     flag(
         present & (u != stripped).to_numpy(),
-        "whitespace",
+        Check.WHITESPACE,
         lambda v: f"{shown(v)} has stray whitespace",
     )
 
@@ -123,7 +124,7 @@ def check_column(
         formula = formula & ~u.isin(declared).to_numpy()
         flag(
             formula,
-            "formula",
+            Check.FORMULA,
             lambda v: (
                 f"{shown(v)} starts with {v.strip()[:1]!r}: a spreadsheet would run it as a "
                 f"formula (set {ALLOW_FORMULA!r} on the field if intended)"
@@ -257,15 +258,15 @@ def _parse(
         beyond = np.zeros(len(s), dtype=bool)
         if kind == "integer":
             beyond = ok & ~_in_int64(text)
-            flag(beyond, "type", lambda v: f"{shown(v)} is beyond the 64-bit integer range")
+            flag(beyond, Check.TYPE, lambda v: f"{shown(v)} is beyond the 64-bit integer range")
             ok = ok & ~beyond
         wide = present & ~ok & _fullmatch(s, FULL_WIDTH).to_numpy()
         thousands = present & ~ok & ~wide & _fullmatch(s, THOUSANDS).to_numpy()
-        flag(wide, "number-format", lambda v: f"{shown(v)} has full-width characters: use 0-9")
-        flag(thousands, "number-format", lambda v: f"{shown(v)} has a thousands separator")
+        flag(wide, Check.NUMBER_FORMAT, lambda v: f"{shown(v)} has full-width characters: use 0-9")
+        flag(thousands, Check.NUMBER_FORMAT, lambda v: f"{shown(v)} has a thousands separator")
         flag(
             present & ~ok & ~wide & ~thousands & ~beyond,
-            "type",
+            Check.TYPE,
             lambda v: f"{shown(v)} is not {'an' if kind == 'integer' else 'a'} {kind}",
         )
         if kind == "integer":
@@ -274,7 +275,7 @@ def _parse(
         return ok, numbers.astype("Float64")
     if kind == "boolean":
         ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
-        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a boolean")
+        flag(present & ~ok, Check.TYPE, lambda v: f"{shown(v)} is not a boolean")
         truth = s.isin(spec.true_values).astype("boolean").where(ok)
         return ok, truth
     if kind == "date":
@@ -289,7 +290,7 @@ def _parse(
             dates = pd.to_datetime(s, format=fmt, errors="coerce")
             ok = np.ones(len(s), dtype=bool)
         ok = ok & dates.notna().to_numpy()
-        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a date ({fmt})")
+        flag(present & ~ok, Check.TYPE, lambda v: f"{shown(v)} is not a date ({fmt})")
         return ok, dates.astype("datetime64[us]")
     if kind in ("object", "array"):
         want = dict if kind == "object" else list
@@ -301,7 +302,7 @@ def _parse(
                 return False
 
         ok = np.array([parses(v) for v in s], dtype=bool) if len(s) else np.zeros(0, bool)
-        flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a JSON {kind}")
+        flag(present & ~ok, Check.TYPE, lambda v: f"{shown(v)} is not a JSON {kind}")
         return ok, s.astype("str")
     pattern = SIMPLE_FORMATS.get((kind, spec.format))
     if pattern is None and spec.format != "default" and (kind, "default") in SIMPLE_FORMATS:
@@ -317,7 +318,7 @@ def _parse(
         )
         ok = ok & parsed.notna().to_numpy()
     what = kind if spec.format == "default" else f"{kind} ({spec.format})"
-    flag(present & ~ok, "type", lambda v: f"{shown(v)} is not a {what}")
+    flag(present & ~ok, Check.TYPE, lambda v: f"{shown(v)} is not a {what}")
     return ok, s.astype("str")
 
 
@@ -369,24 +370,28 @@ def _constraints(
     c = spec.constraints
     if "pattern" in c:
         matches = _fullmatch(s, str(c["pattern"])).to_numpy()
-        flag(ok & ~matches, "pattern", lambda v: f"{shown(v)} does not match {c['pattern']!r}")
+        flag(ok & ~matches, Check.PATTERN, lambda v: f"{shown(v)} does not match {c['pattern']!r}")
     # An enum that repeats the categories (derived for Table Schema v1 readers) adds no check:
     # a code outside them is reported once, as outside its categories.
-    if "enum" in c and not (category is not None and c["enum"] == spec.categories):
+    if "enum" in c and not (category is not None and c["enum"] == spec.category_values):
         enum = c["enum"] if isinstance(c["enum"], list) else []
         inside = positions(spec, enum, typed, ok) >= 0
-        flag(ok & ~inside, "enum", lambda v: f"{shown(v)} is not one of {enum}")
+        flag(ok & ~inside, Check.ENUM, lambda v: f"{shown(v)} is not one of {enum}")
     if category is not None:
         outside = ok & (category < 0)
-        flag(outside, "categories", lambda v: f"{shown(v)} is not one of its categories")
+        flag(outside, Check.CATEGORIES, lambda v: f"{shown(v)} is not one of its categories")
     lengths = s.str.len().to_numpy()
     if "minLength" in c:
         flag(
-            ok & (lengths < c["minLength"]), "minLength", lambda v: f"shorter than {c['minLength']}"
+            ok & (lengths < c["minLength"]),
+            Check.MIN_LENGTH,
+            lambda v: f"shorter than {c['minLength']}",
         )
     if "maxLength" in c:
         flag(
-            ok & (lengths > c["maxLength"]), "maxLength", lambda v: f"longer than {c['maxLength']}"
+            ok & (lengths > c["maxLength"]),
+            Check.MAX_LENGTH,
+            lambda v: f"longer than {c['maxLength']}",
         )
     comparable = spec.type in ("integer", "number", "date", "datetime", "year")
     if not comparable:
@@ -403,10 +408,10 @@ def _constraints(
         )
     )
     for name, op, words in (
-        ("minimum", np.less, "less than"),
-        ("maximum", np.greater, "greater than"),
-        ("exclusiveMinimum", np.less_equal, "not greater than"),
-        ("exclusiveMaximum", np.greater_equal, "not less than"),
+        (Check.MINIMUM, np.less, "less than"),
+        (Check.MAXIMUM, np.greater, "greater than"),
+        (Check.EXCLUSIVE_MINIMUM, np.less_equal, "not greater than"),
+        (Check.EXCLUSIVE_MAXIMUM, np.greater_equal, "not less than"),
     ):
         if name in c:
             try:

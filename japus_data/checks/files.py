@@ -18,6 +18,7 @@ from ..descriptor import Table
 from ..errors import PackageFileError
 from ..read import matches_record, sha256_of
 from ..safepath import read_package_file
+from .codes import Check
 from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def hash_problems(table: Table, data: bytes) -> list[Problem]:
         f"recorded hash/bytes {table.hash}/{table.bytes} differ from the file's "
         f"{sha256_of(data)}/{len(data)}: run `japus-data hash`"
     )
-    return [Problem(table.path, None, None, message, "hash")]
+    return [Problem(table.path, None, None, message, Check.HASH)]
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -123,10 +124,10 @@ def encoding_problems(table: Table, data: bytes) -> list[Problem]:
             f"not UTF-8: the file is {utf16} (a NUL byte beside every ASCII character): "
             "save it as UTF-8"
         )
-        return [Problem(table.path, 1, None, message, "encoding")]
+        return [Problem(table.path, 1, None, message, Check.ENCODING)]
     if b"\x00" in data:
         row, name = _locate(table, data, data.index(b"\x00"))
-        return [Problem(table.path, row, name, "binary data (NUL bytes), not text", "encoding")]
+        return [Problem(table.path, row, name, "binary data (NUL bytes), not text", Check.ENCODING)]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -135,7 +136,7 @@ def encoding_problems(table: Table, data: bytes) -> list[Problem]:
             f"not UTF-8: byte {data[exc.start]:#04x} at offset {exc.start}; the file looks "
             f"like {_guess_encoding(data)}: save it as UTF-8"
         )
-        return [Problem(table.path, row, name, message, "encoding")]
+        return [Problem(table.path, row, name, message, Check.ENCODING)]
     return []
 
 
@@ -147,10 +148,10 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     first = table.field_names[0] if table.fields else None
     if data.startswith(codecs.BOM_UTF8):
         message = "starts with a byte order mark (BOM): save as UTF-8 without BOM"
-        problems.append(Problem(table.path, 1, first, message, "bom"))
+        problems.append(Problem(table.path, 1, first, message, Check.BOM))
         data = data[len(codecs.BOM_UTF8) :]
     if not data.strip():
-        problems.append(Problem(table.path, 1, first, "the file is empty: no header", "header"))
+        problems.append(Problem(table.path, 1, first, "the file is empty: no header", Check.HEADER))
         return None, problems
     delimiter, quote = dialect(table)
     arr = np.frombuffer(data, dtype=np.uint8)
@@ -171,7 +172,9 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
 
     if len(quotes) % 2:  # a quote never closed
         row = int(np.searchsorted(newlines, quotes[-1]) + 1)
-        problems.append(Problem(table.path, row, None, f"a {quote} quote is never closed", "quote"))
+        problems.append(
+            Problem(table.path, row, None, f"a {quote} quote is never closed", Check.QUOTE)
+        )
     stray = _stray_quotes(arr, quotes, delimiter)
     if len(stray):
         row = int(np.searchsorted(newlines, stray[0]) + 1)
@@ -183,7 +186,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
             f"quote the whole cell and double each {quote} inside it{more}"
         )
         field = names[column] if column < len(names) else None
-        problems.append(Problem(table.path, row, field, message, "quote"))
+        problems.append(Problem(table.path, row, field, message, Check.QUOTE))
     terminated = np.concatenate((np.ones(len(newlines), dtype=bool), [False]))[: len(starts)]
     style_crlf = crlf & terminated
     if terminated.any():
@@ -195,7 +198,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
                 f"line ends with {name[not first_crlf]} but the file's first line with "
                 f"{name[first_crlf]} ({int(odd.sum())} such lines): use one newline style"
             )
-            problems.append(Problem(table.path, int(row), None, message, "newline"))
+            problems.append(Problem(table.path, int(row), None, message, Check.NEWLINE))
     carriage = np.flatnonzero(arr == 13)
     after = arr[np.minimum(carriage + 1, len(arr) - 1)]
     bare = carriage[(carriage + 1 >= len(arr)) | (after != 10)]
@@ -204,16 +207,16 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         message = "a bare CR (\\r) line break: use LF or CRLF"
         if not len(newlines):  # the lines end with CR alone: no record can be told apart
             message = "the lines end with a bare CR (\\r), not LF or CRLF: save with LF"
-            problems.append(Problem(table.path, row, None, message, "newline"))
+            problems.append(Problem(table.path, row, None, message, Check.NEWLINE))
             return None, problems
-        problems.append(Problem(table.path, row, None, message, "newline"))
+        problems.append(Problem(table.path, row, None, message, Check.NEWLINE))
 
     header = bytes(data[starts[0] : ends[0] - int(crlf[0])]).decode("utf-8")
     try:
         labels = first_record(header, delimiter, quote)
     except csv.Error as exc:
         message = f"the header cannot be read as CSV: {exc}"
-        problems.append(Problem(table.path, 1, None, message, "header"))
+        problems.append(Problem(table.path, 1, None, message, Check.HEADER))
         return None, problems
     problems.extend(_header_problems(table, labels))
 
@@ -227,9 +230,9 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
 
     def blank_row(row: int) -> Problem:
         message = "an empty line at the end of the file" if row >= at_end else "an empty row"
-        return Problem(table.path, int(row), None, message, "blank-row")
+        return Problem(table.path, int(row), None, message, Check.BLANK_ROW)
 
-    problems.extend(bounded(table.path, "blank-row", rows, blank_row))
+    problems.extend(bounded(table.path, Check.BLANK_ROW, rows, blank_row))
 
     data_rows = slice(1, len(starts))
     return (
@@ -284,14 +287,14 @@ def _header_problems(table: Table, labels: list[str]) -> list[Problem]:
             continue
         if name is None:
             message = f"column {k + 1} {shown(label)} is not in the schema"
-            problems.append(Problem(table.path, 1, label, message, "header"))
+            problems.append(Problem(table.path, 1, label, message, Check.HEADER))
         elif label is None:
             message = f"column {k + 1} is missing: the schema's field {name!r}"
-            problems.append(Problem(table.path, 1, name, message, "header"))
+            problems.append(Problem(table.path, 1, name, message, Check.HEADER))
         elif label.strip() == name:
             message = f"column {k + 1} {shown(label)} has stray whitespace"
-            problems.append(Problem(table.path, 1, name, message, "header"))
+            problems.append(Problem(table.path, 1, name, message, Check.HEADER))
         else:
             message = f"column {k + 1} is {shown(label)}; the schema's field here is {name!r}"
-            problems.append(Problem(table.path, 1, name, message, "header"))
+            problems.append(Problem(table.path, 1, name, message, Check.HEADER))
     return problems

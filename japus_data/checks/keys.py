@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..descriptor import ForeignKey, Table
+from .codes import Check
 from .problem import Problem, bounded, shown
 from .rows import Column, Rows
 
@@ -85,25 +86,37 @@ def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
 
     def repeat(k: int) -> Problem:
         message = f"repeats row {int(rows.rows[firsts[k]])}"
-        return Problem(table.path, int(rows.rows[repeats[k]]), None, message, "duplicate-row")
+        return Problem(table.path, int(rows.rows[repeats[k]]), None, message, Check.DUPLICATE_ROW)
 
-    yield from bounded(table.path, "duplicate-row", range(len(repeats)), repeat)
+    yield from bounded(table.path, Check.DUPLICATE_ROW, range(len(repeats)), repeat)
     pk = list(table.primary_key)
     if pk and set(pk) <= rows.columns.keys():
-        yield from _duplicates(table, rows, pk, "primary-key", "primary key")
+        yield from _duplicates(table, rows, pk, Check.PRIMARY_KEY, "primary key")
     for f in table.fields:
         if f.unique and f.name in rows.columns and [f.name] != pk:
-            yield from _duplicates(table, rows, [f.name], "unique", "value")
+            yield from _duplicates(table, rows, [f.name], Check.UNIQUE, "value")
     for key in table.unique_keys:
         names = list(key)
         if names and set(names) <= rows.columns.keys():
-            yield from _duplicates(table, rows, names, "unique-key", "unique key")
+            yield from _duplicates(table, rows, names, Check.UNIQUE_KEY, "unique key")
 
 
-def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -> Iterator[Problem]:
-    """Every foreign key, where all its fields are given, names an existing row."""
+def foreign_key_problems(
+    table: Table,
+    rows: Rows,
+    tables: Mapping[str, Rows],
+    failing: Mapping[str, set[str | None]] | None = None,
+) -> Iterator[Problem]:
+    """Every foreign key, where all its fields are given, names an existing row.
+
+    ``failing`` gives, per table, the fields with problems (None: the whole file). A key into
+    another table whose referenced fields have problems, or that has no rows, is one line
+    saying so: its rows' references are checked once it is fixed, not reported one by one.
+    """
     import numpy as np
     import pandas as pd
+
+    failing = failing or {}
 
     for fk in table.foreign_keys:
         local, remote = list(fk.fields), list(fk.reference_fields)
@@ -111,9 +124,13 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
             continue  # a foreign key the descriptor check refuses
         target = tables.get(fk.resource)
         if target is None:
-            yield from _unreadable_target(table, rows, local, fk.resource)
+            yield from _unchecked(table, rows, local, fk.resource, "could not be read")
             continue
         if not set(remote) <= target.columns.keys():
+            continue
+        why = _unfit(failing.get(fk.resource, set()), remote, len(target.rows))
+        if why and fk.resource != table.name:  # a table's own keys are checked as they are
+            yield from _unchecked(table, rows, local, fk.resource, why)
             continue
         columns = [rows.columns[name] for name in local]
         # Rows whose every field is given and of its type (a wrong type is reported as such).
@@ -135,7 +152,7 @@ def foreign_key_problems(table: Table, rows: Rows, tables: Mapping[str, Rows]) -
             keys = pd.MultiIndex.from_arrays([c.typed(np.flatnonzero(given)) for c in columns])
             found = keys.isin(pd.MultiIndex.from_arrays([o.typed(there) for o in others]))
             bad = np.flatnonzero(given)[~found]
-        yield from bounded(table.path, "foreign-key", bad, _dangling(table, rows, columns, fk))
+        yield from bounded(table.path, Check.FOREIGN_KEY, bad, _dangling(table, rows, columns, fk))
 
 
 def _dangling(
@@ -146,7 +163,7 @@ def _dangling(
     def problem(position: int) -> Problem:
         values = ", ".join(shown(c.uniques.iloc[c.codes[position]]) for c in columns)
         message = f"{values} is not a {'/'.join(fk.reference_fields)} of {fk.resource}"
-        return Problem(table.path, int(rows.rows[position]), label, message, "foreign-key")
+        return Problem(table.path, int(rows.rows[position]), label, message, Check.FOREIGN_KEY)
 
     return problem
 
@@ -163,11 +180,22 @@ def _isin(values: pd.Series, wanted: pd.Series) -> npt.NDArray[np.bool_]:
     return found
 
 
-def _unreadable_target(
-    table: Table, rows: Rows, local: list[str], resource: str
+def _unfit(failing: set[str | None], remote: list[str], count: int) -> str | None:
+    """Why a referenced table cannot be relied on, or None."""
+    if count == 0:
+        return "has no rows"
+    if None in failing:
+        return "has errors"
+    bad = [name for name in remote if name in failing]
+    return f"has errors in {', '.join(bad)}" if bad else None
+
+
+def _unchecked(
+    table: Table, rows: Rows, local: list[str], resource: str, why: str
 ) -> Iterator[Problem]:
-    """One problem for a foreign key into a table that could not be read, not one per row:
-    the table's own problems say why; a bad byte there must not flood the report."""
+    """One problem for a foreign key into a table that could not be read or relied on, not
+    one per row: the table's own problems say why; a bad byte there must not flood the
+    report."""
     import numpy as np
 
     given = np.ones(len(rows.rows), dtype=bool)
@@ -176,7 +204,7 @@ def _unreadable_target(
     count = int(given.sum())
     if count:
         message = (
-            f"{count} rows refer to {resource}, which could not be read: "
+            f"{count} rows refer to {resource}, which {why}: "
             "these references cannot be checked until it is fixed"
         )
-        yield Problem(table.path, None, ",".join(local), message, "foreign-key")
+        yield Problem(table.path, None, ",".join(local), message, Check.FOREIGN_KEY)

@@ -24,6 +24,7 @@ from ..exports.reserved import SQLITE_METADATA_TABLES as SQLITE_TABLES
 from ..exports.reserved import XLSX_README_SHEET as README_SHEET
 from ..locate import DESCRIPTOR
 from ..render import sheet_name_problem
+from .codes import Check
 from .problem import Problem, shown
 
 LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
@@ -31,7 +32,7 @@ YEAR = re.compile(r"[+-]?[0-9]{4}")
 
 
 def _problem(where: str, message: str) -> Problem:
-    return Problem(DESCRIPTOR, None, where, message, "name")
+    return Problem(DESCRIPTOR, None, where, message, Check.NAME)
 
 
 def table_name_problem(name: str) -> str | None:
@@ -135,5 +136,5 @@ def _limit_problems(where: str, field: Mapping[str, Any]) -> Iterator[Problem]:
                 None,
                 f"{where}/constraints/{key}",
                 f"{shown(constraints[key])} is not a value of the field's type {kind!r}",
-                "schema",
+                Check.SCHEMA,
             )

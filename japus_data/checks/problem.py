@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..locate import DESCRIPTOR
+from .codes import CODES
 
 # Values are quoted in messages; a 50 MB cell is not.
 SHOWN_CHARS = 40
@@ -41,6 +42,11 @@ class Problem:
     field: str | None
     message: str
     check: str
+
+    def __post_init__(self) -> None:
+        # One vocabulary of codes (``checks.codes``): a new check adds its code there first.
+        if self.check not in CODES:
+            raise ValueError(f"{self.check!r} is not a check code of japus_data.checks.codes")
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)

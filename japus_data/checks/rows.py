@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..descriptor import Table
 from ..fieldspec import field_specs
 from ..read import pandas_dtypes
+from .codes import Check
 from .fields import TYPED_KEYS, check_column
 from .files import Layout, dialect
 from .problem import PER_CHECK, Omitted, Problem, bounded
@@ -106,9 +107,9 @@ def check_rows(table: Table, layout: Layout) -> Rows:
 
     def extra_cell(i: int) -> Problem:
         message = f"{layout.cells[i]} cells, but the schema has {n} fields"
-        return Problem(path, int(layout.rows[i]), label, message, "extra-cell")
+        return Problem(path, int(layout.rows[i]), label, message, Check.EXTRA_CELL)
 
-    problems = bounded(path, "extra-cell", extra, extra_cell)
+    problems = bounded(path, Check.EXTRA_CELL, extra, extra_cell)
     short = np.flatnonzero((layout.cells < n) & ~layout.blank)
     # One problem per missing cell: the first PER_CHECK built, the others counted.
     missing = int((n - layout.cells[short]).sum())
@@ -119,18 +120,18 @@ def check_rows(table: Table, layout: Layout) -> Rows:
             if len(shown) == PER_CHECK:
                 break
             message = f"{cells} cells: no cell for field {names[k]!r}"
-            shown.append(Problem(path, int(layout.rows[i]), names[k], message, "missing-cell"))
+            shown.append(Problem(path, int(layout.rows[i]), names[k], message, Check.MISSING_CELL))
         if len(shown) == PER_CHECK:
             break
     problems.extend(shown)
     if missing > len(shown):
-        problems.append(Omitted(path, None, None, "", "missing-cell", missing - len(shown)))
+        problems.append(Omitted(path, None, None, "", Check.MISSING_CELL, missing - len(shown)))
 
     try:
         arrow = _read(table, layout, n)
     except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
         message = f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}"
-        problems.append(Problem(path, None, None, message, "parse"))
+        problems.append(Problem(path, None, None, message, Check.PARSE))
         return Rows(np.zeros(0, np.int64), {}, pd.DataFrame(), problems)
     kept = (layout.cells == n) | layout.blank
     if int(kept.sum()) == arrow.num_rows:
@@ -139,7 +140,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
         rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
         blank = np.zeros(arrow.num_rows, dtype=bool)
         message = "rows cannot be told apart: check the quotes; row numbers may be off"
-        problems.append(Problem(path, None, None, message, "quote"))
+        problems.append(Problem(path, None, None, message, Check.QUOTE))
     keep = np.flatnonzero(~blank)
     rows = rows[keep]
 

@@ -7,11 +7,13 @@ the tables and with the extracted source text in ``source/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..derive import SOURCE_KEY, SOURCES_TABLE
 from ..descriptor import Package, Table
 from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
+from .codes import Check
 from .problem import Problem
 
 if TYPE_CHECKING:
@@ -20,21 +22,90 @@ if TYPE_CHECKING:
 SOURCE_TEXT_DIR = "source"
 
 
-def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
-    """The package's own rules, on the typed frames of the tables that could be read."""
+# The columns each rule reads from the tables it reads (None: all of them).
+Inputs = Mapping[str, "tuple[str, ...] | None"]
+CLAIM_INPUTS: Inputs = {
+    "claims": None,
+    "student_exchange": ("source_id", "direction", "measure", "country_code", "students"),
+    "countries": ("country_code", "g7_member"),
+}
+ATTESTATION_INPUTS: Inputs = {
+    "sources": ("source_id", "publisher_organization_id"),
+    "statistical_series": ("series_id", "publisher_organization_id"),
+}
+
+
+def rule_problems(
+    package: Package,
+    frames: dict[str, pd.DataFrame],
+    failing: Mapping[str, set[str | None]] | None = None,
+) -> Iterator[Problem]:
+    """The package's own rules, on the typed frames of the tables that could be read.
+
+    ``failing`` gives, per table, the fields with problems (None: the whole file). A rule
+    that reads a column with problems (or a table without rows) of a table other than the
+    one it reports on is not run: one line says which table to fix first, rather than
+    consequences of its errors reported as the rule's (or an exception's text).
+    """
+    failing = failing or {}
+
+    def skipped(table: str, check: str, what: str, inputs: Inputs) -> list[Problem]:
+        path = DESCRIPTOR_NAME if table == DESCRIPTOR_NAME else package.table(table).path
+        reasons = [_unfit(package, frames, failing, n, fields) for n, fields in inputs.items()]
+        why = "; ".join(dict.fromkeys(r for r in reasons if r))
+        return [Problem(path, None, None, f"{what} not checked: {why}", check)] if why else []
+
     for table in package.tables:
         frame = frames.get(table.name)
         if frame is not None:
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
-    yield from _sources_list_problems(package, frames)
+    names = set(package.table_names)
+    if SOURCES_TABLE in names:
+        inputs: Inputs = {SOURCES_TABLE: (SOURCE_KEY,)}
+        skip = skipped(DESCRIPTOR_NAME, Check.SOURCES_LIST, "sources lists", inputs)
+        yield from skip or _sources_list_problems(package, frames)
     yield from _enum_problems(package)
-    if "student_exchange" in frames and "statistical_series" in frames and "sources" in frames:
-        yield from _attestation_problems(package, frames)
-    if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
-        yield from _claim_problems(package, frames)
+    if "student_exchange" in frames:
+        skip = skipped("student_exchange", Check.ATTESTATION, "attestations", ATTESTATION_INPUTS)
+        yield from skip or _attestation_problems(package, frames)
+    if "claims" in names:
+        skip = skipped("claims", Check.CLAIM, "claims", CLAIM_INPUTS)
+        yield from skip or _claim_problems(package, frames)
     if "corrections" in frames:
-        yield from _correction_problems(package, frames)
+        inputs = _corrected_columns(frames["corrections"], names)
+        skip = skipped("corrections", Check.CORRECTION, "corrections", inputs)
+        yield from skip or _correction_problems(package, frames)
+
+
+def _unfit(
+    package: Package,
+    frames: Mapping[str, pd.DataFrame],
+    failing: Mapping[str, set[str | None]],
+    name: str,
+    fields: tuple[str, ...] | None,
+) -> str | None:
+    """Why a rule cannot rely on table ``name`` (its ``fields``), or None."""
+    if name not in package.table_names:
+        return None  # a package without the table: the rule's own code says what it needs
+    path = package.table(name).path
+    bad = failing.get(name, set())
+    if name not in frames or None in bad or (bad and (fields is None or bad & set(fields))):
+        return f"fix {path} first"
+    if len(frames[name]) == 0:
+        return f"{path} has no rows"
+    return None
+
+
+def _corrected_columns(corrections: pd.DataFrame, names: Iterable[str]) -> Inputs:
+    """The columns the corrections log refers to (``applied_to``: ``table.column; ...``)."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for text in corrections["applied_to"].dropna().astype("str"):
+        for target in text.split("; "):
+            table, _, column = target.partition(".")
+            if table in names:
+                columns[table] = (*columns.get(table, ()), column)
+    return columns
 
 
 def _rows(mask: pd.Series) -> list[int]:
@@ -53,10 +124,10 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
             continue
         s, e = frame[start], frame[end]
         for row in _rows(s > e):
-            yield Problem(table.path, row, end, f"{end} is before {start}", "period-order")
+            yield Problem(table.path, row, end, f"{end} is before {start}", Check.PERIOD_ORDER)
         for row in _rows(s.isna() != e.isna()):
             yield Problem(
-                table.path, row, end, f"give both {start} and {end}, or neither", "period"
+                table.path, row, end, f"give both {start} and {end}, or neither", Check.PERIOD
             )
         kind_field = next((n for n in (f"{prefix}_precision", "period_type") if n in names), None)
         if kind_field is None:
@@ -82,17 +153,21 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
         for value, ok in starts_ok.items():
             for row in _rows((kind == value) & ~ok):
                 yield Problem(
-                    table.path, row, start, f"a {value} must start on its first day", "period"
+                    table.path, row, start, f"a {value} must start on its first day", Check.PERIOD
                 )
         for value, bound in expected_end.items():
             for row in _rows((kind == value) & s.notna() & (e != bound)):
                 message = f"{end} does not end the {value} that starts on {start}"
-                yield Problem(table.path, row, end, message, "period")
+                yield Problem(table.path, row, end, message, Check.PERIOD)
         year_end = (e.dt.month == 12) & (e.dt.day == 31)
         for row in _rows((kind == "year_range") & ~year_end):
-            yield Problem(table.path, row, end, "a year_range must end on 31 December", "period")
+            yield Problem(
+                table.path, row, end, "a year_range must end on 31 December", Check.PERIOD
+            )
         for row in _rows(kind.isin([*expected_end, "year_range"]) & s.isna()):
-            yield Problem(table.path, row, start, f"{kind_field} is given but no dates", "period")
+            yield Problem(
+                table.path, row, start, f"{kind_field} is given but no dates", Check.PERIOD
+            )
 
 
 def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -114,7 +189,7 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         )
         for index in merged.loc[merged["students"] > merged["students_whole"], "index"]:
             message = "larger than the measure it is a subset of"
-            yield Problem(path, int(index) + 2, "students", message, "subset")
+            yield Problem(path, int(index) + 2, "students", message, Check.SUBSET)
     participants = frames.get("program_participants")
     if participants is not None and "subset_of_record_id" in participants.columns:
         path = package.table("program_participants").path
@@ -126,7 +201,7 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
         )
         for index in merged.loc[merged["participants"] > merged["participants_whole"], "index"]:
             message = "larger than the record it is a subset of"
-            yield Problem(path, int(index) + 2, "participants", message, "subset")
+            yield Problem(path, int(index) + 2, "participants", message, Check.SUBSET)
 
 
 def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -161,7 +236,11 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
                 "run `make hash`"
             )
             yield Problem(
-                DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
+                DESCRIPTOR_NAME,
+                None,
+                None,
+                f"resource {table.name!r}: {message}",
+                Check.SOURCES_LIST,
             )
 
 
@@ -177,7 +256,7 @@ def _enum_problems(package: Package) -> Iterator[Problem]:
                     "categories: run `make hash`"
                 )
                 where = f"resource {table.name!r}: {message}"
-                yield Problem(DESCRIPTOR_NAME, None, None, where, "enum-derived")
+                yield Problem(DESCRIPTOR_NAME, None, None, where, Check.ENUM_DERIVED)
 
 
 ATTESTED_TWICE = "two_independent_sources"
@@ -196,11 +275,11 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
         twice & (second.isna() | exchange["corroborating_locator"].isna()), "index"
     ]:
         message = "two_independent_sources needs corroborating_source_id and corroborating_locator"
-        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
     same = twice & second.notna() & (second.astype("str") == exchange["source_id"].astype("str"))
     for index in exchange.loc[same, "index"]:
         message = "the corroborating source must be another document than source_id"
-        yield Problem(path, int(index) + 2, "corroborating_source_id", message, "attestation")
+        yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
     publisher_of_source = dict(
         zip(
             frames["sources"]["source_id"].astype("str"),
@@ -230,7 +309,7 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
                 f"primary_publication, but {source} is not published by the publisher of "
                 f"series {series} ({publisher_of_series[series]})"
             )
-            yield Problem(path, int(index) + 2, "attestation", message, "attestation")
+            yield Problem(path, int(index) + 2, "attestation", message, Check.ATTESTATION)
 
 
 def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
@@ -239,8 +318,9 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
     path = package.table("claims").path
     try:
         result = evaluate(frames)
-    except Exception as exc:  # the tables hold wrong or missing values: say so, once
-        yield Problem(path, None, None, f"claims cannot be computed: {exc!r}", "claim")
+    except Exception:  # valid tables that still lack what a claim needs: say so, once
+        message = "claims cannot be recomputed from the tables (a row a claim needs is missing)"
+        yield Problem(path, None, None, message, Check.CLAIM)
         return
     for index, claim in zip(result.index, result.to_dict("records"), strict=True):
         row = int(index) + 2
@@ -251,7 +331,7 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
                 "value_computed",
                 f"recorded {claim['value_computed']}, "
                 f"but the tables give {claim['value_recomputed']}",
-                "claim-computed",
+                Check.CLAIM_COMPUTED,
             )
         if not claim["holds"]:
             yield Problem(
@@ -261,7 +341,7 @@ def _claim_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterat
                 f"stated {claim['value_stated']}, computed {claim['value_recomputed']}: relative "
                 f"difference {claim['relative_difference']:.4f} "
                 f"exceeds {claim['tolerance_relative']}",
-                "claim-tolerance",
+                Check.CLAIM_TOLERANCE,
             )
 
 
@@ -277,7 +357,9 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
             name, _, column = target.partition(".")
             frame = frames.get(name)
             if frame is None or column not in frame.columns:
-                yield Problem(table.path, row, "applied_to", f"no column {target}", "correction")
+                yield Problem(
+                    table.path, row, "applied_to", f"no column {target}", Check.CORRECTION
+                )
                 continue
             texts = frame[column].dropna().astype("str")
             if texts.str.contains(str(c["original_text"]), regex=False).any():
@@ -286,7 +368,7 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
                     row,
                     "original_text",
                     f"the uncorrected text is still in {target}",
-                    "correction",
+                    Check.CORRECTION,
                 )
             if not any(texts.str.contains(part, regex=False).any() for part in parts):
                 yield Problem(
@@ -294,7 +376,7 @@ def _correction_problems(package: Package, frames: dict[str, pd.DataFrame]) -> I
                     row,
                     "corrected_text",
                     f"the corrected text is not in {target}",
-                    "correction",
+                    Check.CORRECTION,
                 )
         yield from _against_source_text(package, table, row, c)
 
@@ -317,5 +399,5 @@ def _against_source_text(
             row,
             "original_text",
             f"not found on line {number} of {SOURCE_TEXT_DIR}/{sources[0].name}",
-            "correction",
+            Check.CORRECTION,
         )

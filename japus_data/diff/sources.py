@@ -25,7 +25,8 @@ from ..descriptor import (
     resource_model,
     resource_name,
 )
-from ..errors import DescriptorError, JapusDataError, PackageFileError
+from ..errors import DescriptorError, PackageFileError
+from ..errors import DiffError as DiffError  # defined with every error; still importable here
 from ..locate import DESCRIPTOR, resolve_root
 from ..safepath import (
     MAX_DESCRIPTOR_BYTES,
@@ -42,10 +43,6 @@ GIT_PREFIX = "git:"
 EXTRA = "(extra cells)"  # cells beyond the header, kept rather than dropped
 
 Row = tuple[str, ...]
-
-
-class DiffError(JapusDataError):
-    """A version cannot be read: missing path, unknown revision, broken descriptor or CSV."""
 
 
 @dataclass(frozen=True)

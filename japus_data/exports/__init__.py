@@ -11,10 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import JapusDataError
+from ..errors import InvalidPackageError, MissingDependencyError
 
 if TYPE_CHECKING:
-    from ..checks.problem import Report
     from ._common import Bundle
 
 __all__ = [
@@ -33,22 +32,6 @@ FORMATS: dict[str, str] = {
 }
 
 INSTALL_HINT = 'pip install "japus-data[export]"'
-
-
-class MissingDependencyError(JapusDataError):
-    """An optional library an export format needs is not installed."""
-
-
-class InvalidPackageError(JapusDataError):
-    """The package to export does not pass validation; nothing was written."""
-
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        self.problems = list(report.problems)
-        self.summary = report.summary  # the validator's own "invalid: ..." line
-        super().__init__(
-            f"{self.summary}; nothing exported\n" + "\n".join(str(p) for p in self.problems)
-        )
 
 
 def require(module: str, fmt: str) -> None:

@@ -77,7 +77,7 @@ def load_bundle(root: str | Path | None) -> Bundle:
     Raises InvalidPackageError with the validator's problems if it is invalid.
     """
     from ..read import read_table
-    from ..validate import validate_package
+    from ..validation import validate_package
     from . import InvalidPackageError
 
     path = resolve_root(root)

@@ -21,8 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.codes import Check
 from .checks.problem import Found, Problem, Report
-from .descriptor import DescriptorError, Package, Table, read_descriptor, resource_model
+from .descriptor import (
+    DescriptorError,
+    Package,
+    Table,
+    read_descriptor,
+    resource_model,
+    whole_count,
+)
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -38,13 +46,13 @@ def validate_package(root: Path) -> Report:
     try:
         raw = read_descriptor(root)
     except DescriptorError as exc:
-        found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), "descriptor"))
+        found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), Check.DESCRIPTOR))
         return found.report(root, rows)
     try:
         package, unusable = _package(root, raw, found)
     except Exception as exc:  # a safety net: one line, never a traceback
         message = f"could not be checked: {type(exc).__name__}: {exc}"
-        found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
+        found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
         return found.report(root, rows)
     texts: dict[str, Rows] = {}
     frames: dict[str, pd.DataFrame] = {}
@@ -55,14 +63,14 @@ def validate_package(root: Path) -> Report:
             _check_table(package, table, found, texts, frames)
         except Exception as exc:  # a safety net: one line, never a traceback
             message = f"could not be checked: {type(exc).__name__}: {exc}"
-            found.append(Problem(table.path, None, None, message[:300], "internal"))
+            found.append(Problem(table.path, None, None, message[:300], Check.INTERNAL))
         if table.name in frames:
             rows[table.name] = len(frames[table.name])
     try:
         _check_across(package, found, texts, frames)
     except Exception as exc:
         message = f"could not be checked: {type(exc).__name__}: {exc}"
-        found.append(Problem(DESCRIPTOR, None, None, message[:300], "internal"))
+        found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
     return found.report(root, rows)
 
 
@@ -95,6 +103,7 @@ def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, se
         found.extend(shaped[i])
         if table is None:
             continue
+        found.extend(_min_rows_shape(i, resource))
         names = table.field_names
         if path_problem(root, table.path) or len(set(names)) != len(names):
             unusable.add(table.name)
@@ -130,6 +139,7 @@ def _check_table(
     rows = check_rows(table, layout)
     found.extend(rows.problems)
     found.extend(key_problems(table, rows))
+    found.extend(_min_rows_problems(table, len(rows.typed)))
     texts[table.name] = rows
     frames[table.name] = rows.typed
 
@@ -143,10 +153,48 @@ def _check_across(
     from .checks.keys import foreign_key_problems
     from .checks.rules import rule_problems
 
+    failing = _failing(package, found)
     for table in package.tables:
         if table.name in texts:
-            found.extend(foreign_key_problems(table, texts[table.name], texts))
-    found.extend(rule_problems(package, frames))
+            found.extend(foreign_key_problems(table, texts[table.name], texts, failing))
+    found.extend(rule_problems(package, frames, _failing(package, found)))
+
+
+# A custom resource property (Table Schema has no minimum of rows): the rows a table must
+# have for the package to make sense. A header-only file then fails as itself.
+MIN_ROWS = "minRows"
+
+
+def _min_rows_shape(i: int, resource: dict[str, Any]) -> list[Problem]:
+    value = resource.get(MIN_ROWS)
+    if value is None or whole_count(value) is not None:
+        return []
+    message = f"{MIN_ROWS} must be a whole number, 0 or more, not {value!r}"[:200]
+    return [Problem(DESCRIPTOR, None, f"/resources/{i}/{MIN_ROWS}", message, Check.RESOURCE)]
+
+
+def _min_rows_problems(table: Table, count: int) -> list[Problem]:
+    wanted = table.min_rows
+    if wanted is None or count >= wanted:
+        return []
+    have = "has a header but no rows" if count == 0 else f"has {count} rows"
+    message = f"{have}; the package needs at least {wanted} ({MIN_ROWS})"
+    return [Problem(table.path, None, None, message, Check.MIN_ROWS)]
+
+
+def _failing(package: Package, found: Found) -> dict[str, set[str | None]]:
+    """Per table, the fields its problems are about (None: the whole file). A hash that
+    differs says nothing about the values, so it does not count."""
+    names = {t.path: t.name for t in package.tables}
+    failing: dict[str, set[str | None]] = {}
+    for p in found:
+        if p.file in names and p.check != Check.HASH:
+            fields = p.field.split(",") if p.field else [None]
+            failing.setdefault(names[p.file], set()).update(fields)
+    for file, check in found.omitted:
+        if file in names and check != Check.HASH:
+            failing.setdefault(names[file], set()).add(None)
+    return failing
 
 
 __all__ = ["DescriptorError", "Problem", "Report", "validate_package"]
