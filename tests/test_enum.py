@@ -42,7 +42,7 @@ def test_a_stale_enum_is_reported_and_make_hash_rewrites_it(package_copy: Path) 
         direction["categories"].append({"value": "transit", "label": "in transit"})
 
     change_descriptor(package_copy, add_code)
-    result = run_clean(sys.executable, "-m", "japus_data", "validate", package_copy)
+    result = run_clean(sys.executable, "-m", "japus_data", "validate", "--path", package_copy)
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "[enum-derived]" in line]
     assert len(lines) == 1, result.stdout
@@ -52,7 +52,7 @@ def test_a_stale_enum_is_reported_and_make_hash_rewrites_it(package_copy: Path) 
     assert "enum of student_exchange.direction" in refresh_derived(package_copy)
     enum = field(read_descriptor(package_copy), "student_exchange", "direction")["constraints"]
     assert enum["enum"] == ["inbound", "outbound", "transit"]
-    result = run_clean(sys.executable, "-m", "japus_data", "validate", package_copy)
+    result = run_clean(sys.executable, "-m", "japus_data", "validate", "--path", package_copy)
     assert result.returncode == 0, result.stdout
 
 
