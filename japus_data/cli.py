@@ -103,7 +103,8 @@ def _validate(path: str | None, fmt: str) -> int:
 
 
 def _list(path: str | None) -> int:
-    from .read import package_at, read_table
+    from .read import read_table
+    from .verify import package_at
 
     root = _root(path) if path else None
     package = package_at(root)
@@ -116,7 +117,8 @@ def _list(path: str | None) -> int:
 
 
 def _show(name: str, path: str | None) -> int:
-    from .read import package_at, read_table
+    from .read import read_table
+    from .verify import package_at
 
     root = _root(path) if path else None
     names = package_at(root).table_names

@@ -11,12 +11,12 @@ import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..csvread import dialect, matches_record, sha256_of
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
-from ..read import matches_record, sha256_of
 from ..safepath import read_package_file
 from .problem import Problem, bounded, shown
 
@@ -39,16 +39,6 @@ class Layout:
     blank: npt.NDArray[np.bool_]  # the record is an empty line
     newlines_in_values: bool  # a quoted cell holds a line break
     longest: int  # bytes in the longest record
-
-
-def dialect(table: Table) -> tuple[str, str]:
-    d: dict[str, Any] = table.raw.get("dialect") or {}
-    delimiter = d.get("delimiter", ",")
-    quote = d.get("quoteChar", '"')
-    ok = isinstance(delimiter, str) and len(delimiter) == 1
-    return (delimiter if ok else ","), (
-        quote if isinstance(quote, str) and len(quote) == 1 else '"'
-    )
 
 
 def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:
@@ -110,7 +100,8 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
     start = data.rfind(b"\n", 0, offset) + 1
     before = data[start:offset].decode("utf-8", errors="replace")
-    delimiter, quote = dialect(table)
+    d = dialect(table)
+    delimiter, quote = d.delimiter, d.quote_char
     try:
         cells = first_record(before.replace("\x00", ""), delimiter, quote) or [""]
     except csv.Error:
@@ -157,7 +148,8 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if not data.strip():
         problems.append(Problem(table.path, 1, first, "the file is empty: no header", "header"))
         return None, problems
-    delimiter, quote = dialect(table)
+    d = dialect(table)
+    delimiter, quote = d.delimiter, d.quote_char
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == ord(quote))
     all_newlines = np.flatnonzero(arr == 10)

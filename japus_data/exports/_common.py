@@ -98,21 +98,14 @@ def load_bundle(root: str | Path | None) -> Bundle:
     return Bundle(package=package, frames=frames)
 
 
-def python_rows(frame: pd.DataFrame) -> list[list[Any]]:
-    """The frame's rows as plain Python values: None for missing, date for dates."""
-    import pandas as pd
+def python_rows(frame: pd.DataFrame, table: Table) -> list[list[Any]]:
+    """The frame's rows as plain Python values (``japus_data.fieldtypes``): None for
+    missing, ``date`` for dates, ``datetime`` (UTC) for datetimes, ``time`` for times."""
+    from ..fieldtypes import python_value
 
-    columns: list[list[Any]] = []
-    for name in frame.columns:
-        series = frame[name]
-        if isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M":
-            values = [None if pd.isna(v) else v.date() for v in series]
-        else:
-            values = [None if pd.isna(v) else _plain(v) for v in series.astype(object)]
-        columns.append(values)
+    kinds = {f.name: "string" if f.categories is not None else f.type for f in table.fields}
+    columns = [
+        [python_value(kinds.get(str(name), "any"), v) for v in frame[name].astype(object)]
+        for name in frame.columns
+    ]
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
-
-
-def _plain(value: Any) -> Any:
-    item = getattr(value, "item", None)  # numpy scalars -> int, float, bool
-    return item() if callable(item) else value
