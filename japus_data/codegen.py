@@ -49,6 +49,9 @@ def _field_call(field: Field) -> str:
 def render_models(package: Package) -> str:
     out = [HEADER.format(what="pandera DataFrameModels, one per table of the data package.")]
     out.append("\nfrom __future__ import annotations\n\n")
+    annotations = [pandera_annotation(f) for t in package.tables for f in t.fields]
+    if any("Annotated[" in a for a in annotations):  # a datetime's unit and time zone
+        out.append("from typing import Annotated\n\n")
     out.append(
         "import pandas as pd\nimport pandera.pandas as pa\nfrom pandera.typing import Series\n"
     )
@@ -84,6 +87,9 @@ def _columns_doc(table: Table) -> str:
 def render_loaders(package: Package) -> str:
     out = [HEADER.format(what="One typed loader per table of the data package.")]
     out.append("\nfrom __future__ import annotations\n\n")
+    annotations = [pandera_annotation(f) for t in package.tables for f in t.fields]
+    if any("Annotated[" in a for a in annotations):  # a datetime's unit and time zone
+        out.append("from typing import Annotated\n\n")
     out.append("# Nothing is imported at run time: `import japus_data` must stay cheap.\n")
     out.append("TYPE_CHECKING = False\nif TYPE_CHECKING:\n")
     out.append("    from collections.abc import Callable\n    from pathlib import Path\n")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Package, Table, parse_package
-from ..locate import resolve_root
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,19 +79,10 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def load_bundle(root: str | Path | None) -> Bundle:
-    """Validate the package at ``root`` (default: installed) and load every table.
-
-    Raises InvalidPackageError with the validator's problems if it is invalid.
-    """
+def load_bundle(path: Path) -> Bundle:
+    """Load every table of the package at ``path``, validated by the caller."""
     from ..read import read_table
-    from ..validate import validate_package
-    from . import InvalidPackageError
 
-    path = resolve_root(root)
-    report = validate_package(path)
-    if not report.valid:
-        raise InvalidPackageError(report)
     package = parse_package(path)
     frames = {name: read_table(name, path) for name in package.table_names}
     return Bundle(package=package, frames=frames)
