@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csvread import matches_record, parse_csv, sha256_of
+from .csvread import parse_csv, sha256_of
 from .descriptor import SCHEMA_HASH, Package, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .locate import DESCRIPTOR, resolve_root
@@ -42,13 +43,24 @@ def load_frame(package: Package, name: str) -> pd.DataFrame:
     except KeyError as exc:
         raise JapusDataError(str(exc.args[0])) from None
     data = read_package_file(package.root, table.path)
-    validated = verify_package(package, {table.path: data})
+    # Hash while Arrow parses (hashlib releases the GIL): the typed read of a file that
+    # turns out to differ from its record is discarded, never returned.
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(sha256_of, data)
+        try:
+            frame: pd.DataFrame | None = parse_csv(table, data, table.path, verified=True)
+        except JapusDataError:
+            frame = None
+        recorded = table.hash == digest.result() and table.bytes == len(data)
+    validated = verify_package(package, {table.path: (digest.result(), len(data))})
     if validated is not None and name in validated:
         import pandas as pd
 
         frame = validated[name]
         return frame.set_axis(pd.RangeIndex(len(frame)))
-    return parse_csv(table, data, table.path, verified=matches_record(table, data))
+    if recorded and frame is not None:
+        return frame
+    return parse_csv(table, data, table.path)
 
 
 def _digest(root: Path, path: str) -> tuple[str, int]:
@@ -63,39 +75,43 @@ def _digest(root: Path, path: str) -> tuple[str, int]:
     return _digests[key], st.st_size
 
 
-def changed_since_recorded(package: Package, read: dict[str, bytes] | None = None) -> list[str]:
+def changed_since_recorded(
+    package: Package, known: dict[str, tuple[str, int]] | None = None
+) -> list[str]:
     """What differs from what the descriptor records: ``datapackage.json (schema)`` when
-    its ``schemaHash`` is missing or stale, and each file whose hash or size differs."""
-    read = read or {}
+    its ``schemaHash`` is missing or stale, and each file whose hash or size differs
+    (``known``: the sha256 and size of files already read, by path)."""
+    known = known or {}
     changed = []
     if package.raw.get(SCHEMA_HASH) != schema_hash(package.raw):
         changed.append(f"{DESCRIPTOR} (schema)")
     for t in package.tables:
-        if t.path in read:
-            same = matches_record(t, read[t.path])
-        else:
-            digest, size = _digest(package.root, t.path)
-            same = t.hash == digest and t.bytes == size
+        digest, size = known[t.path] if t.path in known else _digest(package.root, t.path)
+        same = t.hash == digest and t.bytes == size
         if not same:
             changed.append(t.path)
     return changed
 
 
 def verify_package(
-    package: Package, read: dict[str, bytes] | None = None
+    package: Package, known: dict[str, tuple[str, int]] | None = None
 ) -> dict[str, pd.DataFrame] | None:
     """Raise :class:`DataIntegrityError` unless the package is what was validated, or is
     valid as a whole now (then warn that its hashes are not recorded, and return the typed
     frames the validation built; None when nothing was validated now)."""
     from .validate import validate_package
 
-    changed = changed_since_recorded(package, read)
+    known = known or {}
+    changed = changed_since_recorded(package, known)
     if not changed:
         return None
     state = (
         str(package.root.resolve()),
         schema_hash(package.raw),
-        tuple(_digest(package.root, t.path)[0] for t in package.tables),
+        tuple(
+            (known[t.path] if t.path in known else _digest(package.root, t.path))[0]
+            for t in package.tables
+        ),
     )
     frames: dict[str, pd.DataFrame] | None = None
     if state not in _validated:
@@ -104,7 +120,7 @@ def verify_package(
         # The recorded hashes are what changed; every other check, in any file, decides.
         problems = [p for p in report.problems if p.check != "hash"]
         if problems:
-            first = next(iter(read or {}), DESCRIPTOR)
+            first = next(iter(known), DESCRIPTOR)
             raise DataIntegrityError(first, problems, changed)
         _validated.add(state)
     warnings.warn(

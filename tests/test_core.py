@@ -178,12 +178,26 @@ def test_a_changed_file_is_validated_once_and_its_frame_returned(
 
     with (typed_root / PATH).open("a", encoding="utf-8") as f:
         f.write("k3,c,1,1,false,2000-01-01,2000-01-01T00:00:00Z,00:00:00,2000,2000-01,{},[],y\n")
-    parsed: list[str] = []
-    monkeypatch.setattr(japus_data.verify, "parse_csv", lambda *args, **kw: parsed.append("again"))
+    import japus_data.validate
+
+    parsed: list[bool] = []
+    validations: list[Path] = []
+    real_validate = japus_data.validate.validate_package
+
+    def parse(*args: Any, verified: bool = False, **kw: Any) -> None:
+        parsed.append(verified)  # the typed read hashing runs beside, discarded here
+
+    def validate(root: Path, **kw: Any) -> Any:
+        validations.append(root)
+        return real_validate(root, **kw)
+
+    monkeypatch.setattr(japus_data.verify, "parse_csv", parse)
+    monkeypatch.setattr(japus_data.validate, "validate_package", validate)
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         frame = japus_data.load(TABLE, typed_root)
-    assert parsed == []  # the validator's frame, not a second parse
+    assert validations == [typed_root]  # once
+    assert False not in parsed  # the validator's frame is returned: no parse after it
     assert isinstance(frame.index, pd.RangeIndex) and len(frame) == 4
     assert frame["year"].tolist() == [2024, 1868, pd.NA, 2000]
 
