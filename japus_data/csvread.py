@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import JapusDataError
 from .fieldspec import FieldSpec, field_specs
-from .fieldtypes import pandas_dtype, parse_values
+from .fieldtypes import pandas_dtypes, parse_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -233,8 +233,9 @@ def parse_csv(
         raise JapusDataError(
             f"{display_path}: cannot be parsed with its schema: {reason}"
         ) from None
+    dtypes = pandas_dtypes(table)
     columns = {
-        spec.name: _column(spec, arrow.column(k), display_path, unknown_codes)
+        spec.name: _column(spec, dtypes[spec.name], arrow.column(k), display_path, unknown_codes)
         for k, spec in enumerate(specs)
     }
     return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows))
@@ -242,6 +243,7 @@ def parse_csv(
 
 def _column(
     spec: FieldSpec,
+    dtype: Any,
     column: pa.ChunkedArray,
     display_path: str,
     unknown_codes: list[tuple[int, str, str]] | None,
@@ -252,7 +254,6 @@ def _column(
 
     from .checks.fields import positions
 
-    dtype = pandas_dtype(spec.type, spec.categories)
     verified = converted = not pa.types.is_dictionary(column.type)
     if converted and pa.types.is_string(column.type):  # text of a verified file
         converted = spec.categories is None and spec.type == "string"

@@ -94,9 +94,6 @@ class FieldType:
     comparable: bool = False  # ``minimum`` / ``maximum`` apply
     sql_check: str | None = None  # a CHECK on the column ({col}), beyond its typeof
 
-    def pandas_dtype(self) -> Any:
-        return self.pandas
-
 
 def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
     """``str.fullmatch`` by Arrow's RE2 only: linear in the text whatever the pattern.
