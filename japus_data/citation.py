@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .csvtext import records as csv_records
 from .descriptor import Package
@@ -61,11 +60,11 @@ def _apa_date(iso: str | None) -> str:
     return f"{iso[:4]}, {MONTHS[int(iso[5:7]) - 1]} {int(iso[8:10])}"
 
 
-def licence_text(raw: dict[str, Any]) -> str:
+def licence_text(package: Package) -> str:
     """The package's licences as one line: each one's title (else name) and its address."""
     return "; ".join(
         f"{lic.get('title') or lic.get('name')} ({lic.get('path', '')})".replace(" ()", "")
-        for lic in raw.get("licenses", [])
+        for lic in package.licenses
     )
 
 
@@ -89,20 +88,18 @@ def contributor_name(contributor: object) -> str:
 
 
 def package_reference(package: Package) -> Reference:
-    raw = package.raw
     version = package.version
-    contributors = raw.get("contributors")
-    contributors = contributors if isinstance(contributors, list) else []
-    licences = licence_text(raw)
+    contributors = package.contributors
+    licences = licence_text(package)
     return Reference(
-        key=f"{raw.get('name', 'japus-data')}-{version}",
+        key=f"{package.name or 'japus-data'}-{version}",
         author=contributor_name(contributors[0] if contributors else None)
         or "japus-data contributors",
-        title=str(raw.get("title", raw.get("name", ""))),
-        date=str(raw.get("created", ""))[:10] or None,
+        title=package.title or package.name,
+        date=package.created[:10] or None,
         kind="dataset",
         version=version,
-        note=f"Licence: {licences}. {raw.get('attribution', '')}".strip(),
+        note=f"Licence: {licences}. {package.attribution}".strip(),
     )
 
 
@@ -222,7 +219,7 @@ def cite(table: str | None = None, style: str = "text", root: str | Path | None 
     if table is not None and table not in package.table_names:
         raise UnknownTableError(table, package.table_names)
     sources = read_sources(package)
-    briefing = [str(s["source_id"]) for s in package.raw.get("sources", []) if "source_id" in s]
+    briefing = [str(s["source_id"]) for s in package.sources if "source_id" in s]
     ids = list(dict.fromkeys(briefing + (table_source_ids(package, table) if table else [])))
     refs = [package_reference(package)]
     refs += [_source_reference(sources[i], sources) for i in ids if i in sources]

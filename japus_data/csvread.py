@@ -1,7 +1,9 @@
 """The one CSV reader: a table's bytes read by Arrow (``pyarrow.csv``) with its dialect.
 
 Low in the package: the validator's checks and the loader both read through here, and it
-imports neither. ``dialect`` is the one reading of a resource's ``dialect``; ``read_cells``
+imports neither. It reads each file with the resource's ``dialect`` as the model reads it
+(``Table.dialect``: delimiter and quote character; ``doubleQuote`` is the only quoting the
+structural check accepts). ``read_cells``
 gives every cell as text, dictionary-encoded while parsing (the validator's view);
 ``parse_csv`` gives the typed frame (the loader's view), read exactly as the validator reads
 each cell (``japus_data.fieldtypes.parse_values``).
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import JapusDataError
@@ -42,37 +43,14 @@ def matches_record(table: Table, data: bytes) -> bool:
     return table.hash == sha256_of(data) and table.bytes == len(data)
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """What a resource's ``dialect`` says about splitting its text into cells."""
-
-    delimiter: str = ","
-    quote_char: str = '"'
-    double_quote: bool = True
-
-
-def dialect(table: Table) -> Dialect:
-    """The resource's dialect, CSV's defaults where a property is absent or unusable (a
-    wrong one is reported on the descriptor, and never handed to a parser)."""
-    d = table.raw.get("dialect")
-    d = d if isinstance(d, dict) else {}
-
-    def char(key: str, default: str) -> str:
-        value = d.get(key, default)
-        return value if isinstance(value, str) and len(value) == 1 else default
-
-    double = d.get("doubleQuote", True)
-    return Dialect(char("delimiter", ","), char("quoteChar", '"'), double is not False)
-
-
 def _parse_options(table: Table, newlines_in_values: bool, skip_invalid: bool) -> Any:
     import pyarrow.csv as pacsv
 
-    d = dialect(table)
+    d = table.dialect  # the model's one reading; the structural check refuses the rest
     return pacsv.ParseOptions(
         delimiter=d.delimiter,
         quote_char=d.quote_char,
-        double_quote=d.double_quote,
+        double_quote=True,
         newlines_in_values=newlines_in_values,
         ignore_empty_lines=False,
         invalid_row_handler=(lambda row: "skip") if skip_invalid else None,
@@ -169,7 +147,7 @@ def _read_typed(
         parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
-            null_values=specs[0].missing if specs else [""],
+            null_values=list(specs[0].missing) if specs else [""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
@@ -180,7 +158,7 @@ def _header(table: Table, data: bytes, display_path: str) -> None:
     """Refuse a file whose header is not the schema's fields, in order."""
     from .csvtext import first_record
 
-    d = dialect(table)
+    d = table.dialect
     end = data.find(b"\n")
     line = data[: len(data) if end < 0 else end].decode("utf-8", errors="replace")
     try:
@@ -283,7 +261,7 @@ def _column(
     if isinstance(dtype, pd.CategoricalDtype) and spec.categories is not None:
         # A cell is its category as the validator reads it: by typed value (``02`` is the
         # integer category 2), through the one reading (``fields.positions``).
-        position = positions(spec, spec.categories, typed, ok)
+        position = positions(spec, spec.category_values or [], typed, ok)
         unknown = np.flatnonzero((~missing & (position < 0))[codes])
         if len(unknown):
             rows = [int(i) + 2 for i in unknown]

@@ -28,9 +28,7 @@ def source_fields(table: Table) -> list[str]:
 
 def field_standards(table: Table) -> list[str]:
     """Documents named by a field's ``source_id`` property (the standard of its codes)."""
-    fields = table.raw.get("schema", {}).get("fields", [])
-    named = [f.get(SOURCE_KEY) for f in fields if isinstance(f, dict)]
-    return [s for s in named if isinstance(s, str) and s]
+    return [f.source_id for f in table.fields if f.source_id]
 
 
 def cited_ids(table: Table, columns: Mapping[str, Iterable[object]], order: list[str]) -> list[str]:
@@ -74,7 +72,8 @@ def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, 
     if not names:
         return {}
     text = read_package_file(package.root, table.path).decode("utf-8")
-    header, *rows = records(text) or [[]]
+    dialect = table.dialect
+    header, *rows = records(text, dialect.delimiter, dialect.quote_char) or [[]]
     where = {n: header.index(n) for n in names if n in header}
     return {n: [row[i] if i < len(row) else "" for row in rows if row] for n, i in where.items()}
 

@@ -25,7 +25,6 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
     """Metadata that travels with the frame: what it is, where it comes from, its licence."""
     from .citation import format_reference, package_reference
 
-    raw = package.raw
     return {
         "name": table.name,
         "title": table.title,
@@ -35,12 +34,12 @@ def table_attrs(package: Package, table: Table) -> dict[str, Any]:
         "path": table.path,
         "primary_key": list(table.primary_key),
         # The documents this table's rows cite, else the package's.
-        "sources": list(table.sources) or raw.get("sources", []),
-        "licenses": raw.get("licenses", []),
-        "attribution": raw.get("attribution", ""),
+        "sources": list(table.sources) or package.sources,
+        "licenses": package.licenses,
+        "attribution": package.attribution,
         "citation": format_reference(package_reference(package), "text"),
-        "package": raw.get("name", ""),
-        "version": raw.get("version", ""),
+        "package": package.name,
+        "version": package.version,
     }
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .checks.problem import Found, Problem, Report
-from .descriptor import DescriptorError, Package, Table, _table, read_descriptor
+from .descriptor import DescriptorError, Package, Table, read_descriptor, resource_model
 from .locate import DESCRIPTOR
 
 if TYPE_CHECKING:
@@ -83,30 +83,27 @@ def _package(root: Path, raw: dict[str, Any], found: Found) -> tuple[Package, se
         package_shape_problems,
         profile_problems,
         resource_problems,
-        shape_problems,
     )
     from .safepath import path_problem
 
     found.extend(duplicate_key_problems(root))
     found.extend(profile_problems(raw))
     found.extend(package_shape_problems(raw))
-    found.extend(resource_problems(root, raw))
     tables: list[Table] = []
     unusable: set[str] = set()
+    shaped: dict[int, list[Problem]] = {}
     resources = raw.get("resources")
     for i, resource in enumerate(resources if isinstance(resources, list) else []):
-        if shape_problems(f"/resources/{i}", resource):
-            continue  # reported by resource_problems; the rest cannot rely on its shape
-        try:
-            table = _table(resource)
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            message = f"cannot be read as a table resource: missing or wrong {exc}"
-            found.append(Problem(DESCRIPTOR, None, f"/resources/{i}", message, "descriptor"))
+        # The one structural check: the model, or the problems (the rest cannot rely on it).
+        table, shaped[i] = resource_model(f"/resources/{i}", resource)
+        found.extend(shaped[i])
+        if table is None:
             continue
         names = table.field_names
         if path_problem(root, table.path) or len(set(names)) != len(names):
             unusable.add(table.name)
         tables.append(table)
+    found.extend(resource_problems(root, raw, shaped))
     return Package(root=root, raw=raw, tables=tuple(tables)), unusable
 
 

@@ -237,7 +237,8 @@ def test_hash_refuses_a_path_outside_the_package(package_copy: Path) -> None:
 
 
 def test_shared_spellings_are_defined_once() -> None:
-    """The boolean spellings and formula prefixes are assigned in japus_data.fieldspec only."""
+    """The boolean spellings and formula prefixes are assigned in japus_data.descriptor only
+    (the model; ``japus_data.fieldspec`` re-exports them)."""
     import re
 
     for name in ("TRUE_VALUES", "FALSE_VALUES", "FORMULA_PREFIXES", "ALLOW_FORMULA"):
@@ -247,7 +248,7 @@ def test_shared_spellings_are_defined_once() -> None:
             for p in sorted((ROOT / "japus_data").rglob("*.py"))
             if assigned.search(p.read_text(encoding="utf-8"))
         ]
-        assert where == ["japus_data/fieldspec.py"], (name, where)
+        assert where == ["japus_data/descriptor.py"], (name, where)
 
 
 def test_profile_formats_are_checked(package_copy: Path) -> None:

@@ -495,14 +495,17 @@ def test_bundle_metadata_comes_from_the_table_and_the_frames(package: Package) -
     from dataclasses import replace
 
     from japus_data.exports._common import Bundle
+    from japus_data.exports.to_parquet import _field_metadata
 
     frames = {name: japus_data.load(name) for name in ("countries", "sources")}
     for frame in frames.values():
         frame.attrs["citation"] = "cite me like this"
     bundle = Bundle(package=replace(package, raw={}), frames=frames)
     countries = package.table("countries")
-    assert bundle.raw_field(countries, "name_ja")["name"] == "name_ja"
-    assert bundle.raw_resource(countries)["path"] == countries.path
+    # The package's JSON is gone: field metadata comes from the model alone.
+    name_ja = countries.field("name_ja")
+    field_meta = _field_metadata(bundle, countries, name_ja)
+    assert (field_meta["title"], field_meta["type"]) == (name_ja.title, name_ja.type)
     meta = bundle.table_meta(countries)
     assert meta["citation"] == bundle.citation == "cite me like this"
     assert {k: v for k, v in meta.items() if k != "foreign_keys"} == frames["countries"].attrs

@@ -238,21 +238,12 @@ class Site:
     def table_description(self, table: Table, lang: str) -> str:
         return (table.description_ja or table.description) if lang == "ja" else table.description
 
-    def raw_field(self, table: Table, name: str) -> dict[str, Any]:
-        """A field's descriptor entry, for what the dataclass leaves out (labels, title_ja)."""
-        for resource in self.package.raw["resources"]:
-            if resource["name"] == table.name:
-                for entry in resource["schema"]["fields"]:
-                    if entry["name"] == name:
-                        return dict(entry)
-        raise KeyError(f"{table.name}.{name}")
-
     def label(self, table: Table, field: str, value: str, lang: str) -> str:
         """The English or Japanese label of a category code; the code if it has none."""
-        for cat in self.raw_field(table, field).get("categories", []):
-            if isinstance(cat, dict) and str(cat.get("value")) == value:
-                text = cat.get("label_ja") if lang == "ja" else cat.get("label")
-                return str(text or cat.get("label") or value)
+        for cat in table.field(field).category_items or ():
+            if cat.labelled and str(cat.value) == value:
+                text = cat.label_ja if lang == "ja" else cat.label
+                return str(text or cat.label or value)
         return value
 
     def lookup(self, table: str, key: str, value: str) -> dict[str, str]:
@@ -474,7 +465,7 @@ def citation(site: Site, source: dict[str, Any], lang: str) -> str:
 
 def briefing_source(site: Site) -> str:
     """The source_id of the briefing itself: the package's first source."""
-    return str(site.package.raw["sources"][0]["source_id"])
+    return str(site.package.sources[0]["source_id"])
 
 
 def exchange_charts(site: Site, lang: str) -> list[str]:
@@ -660,9 +651,8 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     ]
     body = []
     for f in table.fields:
-        raw = site.raw_field(table, f.name)
         desc = (f.description_ja or f.description) if lang == "ja" else f.description
-        title_ja = raw.get("title_ja") if lang == "ja" else None
+        title_ja = f.title_ja or None if lang == "ja" else None
         kind = f"{escape(f.type)}<br><code>{escape(dtypes.get(f.name, ''))}</code>"
         if f.unit:
             kind += f"<br>{t['unit']}: {escape(f.unit)}"
@@ -711,7 +701,7 @@ def table_page(site: Site, table: Table, lang: str) -> str:
     else:
         out.append(f"- {t['no_links']}")
     out += ["", f"## {t['sources']}", ""]
-    sources = list(table.sources) or list(site.package.raw.get("sources", []))
+    sources = list(table.sources) or list(site.package.sources)
     for i, source in enumerate(sources, 1):
         out.append(f"{i}. {citation(site, source, lang)}")
     out.append("")

@@ -219,6 +219,50 @@ DIALECT_TYPES: dict[str, tuple[Any, str]] = {
 }
 
 
+# Dialect properties whose other values no reader of japus-data honours: refused, so that the
+# loader, the validator and the diff never read one file three ways.
+DIALECT_DEFAULTS: dict[str, Any] = {
+    "doubleQuote": True,
+    "skipInitialSpace": False,
+    "headerRows": [1],
+    "commentRows": [],
+}
+DIALECT_UNSUPPORTED = ("escapeChar", "commentChar", "nullSequence")
+LINE_BREAKS = ("\n", "\r\n")
+
+
+def dialect_problems(where: str, dialect: object) -> list[Problem]:
+    """Why a resource's ``dialect`` cannot be read as written, or nothing: the one
+    interpretation of the dialect (``japus_data.descriptor.dialect_of``) relies on it."""
+    if not isinstance(dialect, dict):
+        return [_shape(where, f"must be an object, not {shown(dialect)}")]
+    found = list(_typed(where, dialect, DIALECT_TYPES))
+    if found:
+        return found
+    delimiter, quote = dialect.get("delimiter", ","), dialect.get("quoteChar", '"')
+    if delimiter in "\r\n":
+        found.append(_shape(f"{where}/delimiter", "a line break cannot be the delimiter"))
+    if quote in "\r\n":
+        found.append(_shape(f"{where}/quoteChar", "a line break cannot be the quote character"))
+    if delimiter == quote:
+        message = f"the delimiter and the quote character must differ (both {shown(quote)})"
+        found.append(_shape(f"{where}/quoteChar", message))
+    if dialect.get("header") is False:
+        found.append(_problem(f"{where}/header", "tables must have a header row", "resource"))
+    terminator = dialect.get("lineTerminator", "\n")
+    if terminator not in LINE_BREAKS:
+        message = f"japus-data reads lines ending in \\n or \\r\\n, not {shown(terminator)}"
+        found.append(_shape(f"{where}/lineTerminator", message))
+    for key, default in DIALECT_DEFAULTS.items():
+        if key in dialect and dialect[key] != default:
+            message = f"japus-data reads only {json.dumps(default)}, not {shown(dialect[key])}"
+            found.append(_shape(f"{where}/{key}", message))
+    for key in DIALECT_UNSUPPORTED:
+        if key in dialect:
+            found.append(_shape(f"{where}/{key}", "not supported by japus-data: remove it"))
+    return found
+
+
 def _is_objects(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
@@ -279,11 +323,7 @@ def shape_problems(where: str, resource: object) -> list[Problem]:
     if not isinstance(name, str) or not name:
         found.append(_shape(f"{where}/name", f"must be a non-empty string, not {shown(name)}"))
     found.extend(_typed(where, resource, RESOURCE_TYPES))
-    dialect = resource.get("dialect", {})
-    if not isinstance(dialect, dict):
-        found.append(_shape(f"{where}/dialect", "must be an object"))
-    else:
-        found.extend(_typed(f"{where}/dialect", dialect, DIALECT_TYPES))
+    found.extend(dialect_problems(f"{where}/dialect", resource.get("dialect", {})))
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         return found  # reported by resource_problems: give the table schema inline
@@ -326,6 +366,25 @@ def shape_problems(where: str, resource: object) -> list[Problem]:
     return found
 
 
+def structure_problems(where: str, resource: object) -> list[Problem]:
+    """The one structural check of a resource: with none of these, a
+    :class:`japus_data.descriptor.Table` can be built from it (``resource_model``). Wrongly
+    typed properties, a path that is not one safe relative file name, no inline schema."""
+    found = shape_problems(where, resource)
+    if not isinstance(resource, dict):
+        return found
+    path = resource.get("path")
+    if isinstance(path, list):
+        found.append(_problem(f"{where}/path", "one file per resource, please", "resource"))
+    else:
+        why = path_text_problem(path)
+        if why:
+            found.append(_problem(f"{where}/path", why, "path"))
+    if not isinstance(resource.get("schema"), dict):
+        found.append(_problem(f"{where}/schema", "give the table schema inline", "resource"))
+    return found
+
+
 def package_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
     """Wrongly typed top-level properties that japus-data reads (``licenses`` as a string,
     a ``sources`` entry that is not an object ...)."""
@@ -350,15 +409,9 @@ def descriptor_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
-        found.extend(shape_problems(where, resource))
-        if not isinstance(resource, dict):
-            continue
-        found.extend(_identity_problems(where, resource, names))
-        why = path_text_problem(resource.get("path"))
-        if why:
-            found.append(_problem(f"{where}/path", why, "path"))
-        if not isinstance(resource.get("schema"), dict):
-            found.append(_problem(f"{where}/schema", "give the table schema inline", "resource"))
+        found.extend(structure_problems(where, resource))
+        if isinstance(resource, dict):
+            found.extend(_identity_problems(where, resource, names))
     return found
 
 
@@ -375,8 +428,13 @@ def _identity_problems(where: str, resource: Mapping[str, Any], names: list[Any]
     return found
 
 
-def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
-    """What the profile allows but japus-data cannot check, or does not allow in a package."""
+def resource_problems(
+    root: Path, raw: Mapping[str, Any], shaped: Mapping[int, list[Problem]]
+) -> Iterator[Problem]:
+    """What the profile allows but japus-data cannot check, or does not allow in a package.
+
+    ``shaped`` holds each resource's structural problems, found once by the caller
+    (``japus_data.descriptor.resource_model``): reported there, relied on here."""
     resources = raw.get("resources")
     if not isinstance(resources, list):
         return
@@ -391,28 +449,24 @@ def resource_problems(root: Path, raw: Mapping[str, Any]) -> Iterator[Problem]:
     }
     for i, resource in enumerate(resources):
         where = f"/resources/{i}"
-        shape = shape_problems(where, resource)
-        yield from shape
+        shape = shaped.get(i, [])
         if not isinstance(resource, dict):
             continue
         yield from _identity_problems(where, resource, names)
         paths = resource.get("path")
+        listed = isinstance(paths, list)
         for j, path in enumerate(paths if isinstance(paths, list) else [paths]):
-            at = f"{where}/path" + (f"/{j}" if isinstance(paths, list) else "")
+            if not listed and path_text_problem(path):
+                continue  # reported by structure_problems
             why = path_problem(root, path)
             if why:
-                yield _problem(at, why, "path")
-        if isinstance(paths, list):
-            yield _problem(f"{where}/path", "one file per resource, please", "resource")
+                yield _problem(f"{where}/path" + (f"/{j}" if listed else ""), why, "path")
         schema = resource.get("schema")
         if not isinstance(schema, dict):
-            yield _problem(f"{where}/schema", "give the table schema inline", "resource")
-            continue
-        if not shape:  # the checks below rely on the shape
+            continue  # reported by structure_problems
+        # The checks below rely on the shape (a wrong path does not hide the schema's problems).
+        if not any(p.check == "descriptor" for p in shape):
             yield from _schema_problems(f"{where}/schema", schema, resource.get("name"), fields_of)
-        dialect = resource.get("dialect", {})
-        if isinstance(dialect, dict) and dialect.get("header") is False:
-            yield _problem(f"{where}/dialect/header", "tables must have a header row", "resource")
 
 
 def _field_names(resource: dict[str, Any]) -> list[Any]:

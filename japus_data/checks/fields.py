@@ -68,11 +68,12 @@ def check_column(
     )
 
     ok, typed = parse_values(spec, stripped, present, flag)
-    category = None if spec.categories is None else positions(spec, spec.categories, typed, ok)
+    items = spec.category_values
+    category = None if items is None else positions(spec, items, typed, ok)
     _constraints(spec, stripped, typed, ok, category, flag)
 
     if spec.type == "string" and not spec.allow_formula:
-        declared = set(values_of(spec.categories or [])) | set(
+        declared = set(values_of(spec.category_values)) | set(
             values_of(spec.constraints.get("enum"))
         )
         formula = present & stripped.str[:1].isin(FORMULA_PREFIXES).to_numpy()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..csvread import dialect, matches_record, sha256_of
+from ..csvread import matches_record, sha256_of
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
@@ -39,6 +39,11 @@ class Layout:
     blank: npt.NDArray[np.bool_]  # the record is an empty line
     newlines_in_values: bool  # a quoted cell holds a line break
     longest: int  # bytes in the longest record
+
+
+def dialect(table: Table) -> tuple[str, str]:
+    """The delimiter and quote character: the model's one reading of ``dialect``."""
+    return table.dialect.delimiter, table.dialect.quote_char
 
 
 def read_file(root: Path, table: Table) -> tuple[bytes | None, list[Problem]]:
@@ -100,8 +105,7 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     """Row and field of the byte at ``offset``, read leniently (undecodable bytes replaced)."""
     start = data.rfind(b"\n", 0, offset) + 1
     before = data[start:offset].decode("utf-8", errors="replace")
-    d = dialect(table)
-    delimiter, quote = d.delimiter, d.quote_char
+    delimiter, quote = dialect(table)
     try:
         cells = first_record(before.replace("\x00", ""), delimiter, quote) or [""]
     except csv.Error:
@@ -148,8 +152,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     if not data.strip():
         problems.append(Problem(table.path, 1, first, "the file is empty: no header", "header"))
         return None, problems
-    d = dialect(table)
-    delimiter, quote = d.delimiter, d.quote_char
+    delimiter, quote = dialect(table)
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == ord(quote))
     all_newlines = np.flatnonzero(arr == 10)

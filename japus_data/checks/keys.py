@@ -94,9 +94,8 @@ def key_problems(table: Table, rows: Rows) -> Iterator[Problem]:
     for f in table.fields:
         if f.unique and f.name in rows.columns and [f.name] != pk:
             yield from _duplicates(table, rows, [f.name], "unique", "value")
-    schema = table.raw.get("schema") or {}
-    for key in schema.get("uniqueKeys") or []:
-        names = [key] if isinstance(key, str) else list(key)
+    for key in table.unique_keys:
+        names = list(key)
         if names and set(names) <= rows.columns.keys():
             yield from _duplicates(table, rows, names, "unique-key", "unique key")
 

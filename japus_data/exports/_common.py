@@ -33,32 +33,23 @@ class Bundle:
 
         return format_reference(package_reference(self.package), "text")
 
-    def raw_resource(self, table: Table) -> dict[str, Any]:
-        return dict(table.raw)
-
-    def raw_field(self, table: Table, name: str) -> dict[str, Any]:
-        for field in table.raw.get("schema", {}).get("fields", []):
-            if field.get("name") == name:
-                return dict(field)
-        raise KeyError(f"{table.name}.{name}")
-
     def licence_text(self) -> str:
         from ..citation import licence_text
 
-        return licence_text(self.raw)
+        return licence_text(self.package)
 
     def package_meta(self) -> dict[str, Any]:
         """Package-level metadata that travels with every export."""
-        raw = self.raw
+        package = self.package
         return {
-            "name": raw.get("name", ""),
-            "title": raw.get("title", ""),
-            "title_ja": raw.get("title_ja", ""),
-            "version": raw.get("version", ""),
-            "licenses": raw.get("licenses", []),
-            "attribution": raw.get("attribution", ""),
+            "name": package.name,
+            "title": package.title,
+            "title_ja": package.title_ja,
+            "version": package.version,
+            "licenses": package.licenses,
+            "attribution": package.attribution,
             "citation": self.citation,
-            "sources": raw.get("sources", []),
+            "sources": package.sources,
         }
 
     def table_meta(self, table: Table) -> dict[str, Any]:

@@ -25,10 +25,9 @@ REQUIRES = ("pyarrow",)
 
 
 def _field_metadata(bundle: Bundle, table: Table, field: Field) -> dict[str, str]:
-    raw = bundle.raw_field(table, field.name)
     meta = {
         "title": field.title,
-        "title_ja": str(raw.get("title_ja", "")),
+        "title_ja": field.title_ja,
         "description": field.description,
         "description_ja": field.description_ja,
         "type": field.type,
@@ -36,10 +35,10 @@ def _field_metadata(bundle: Bundle, table: Table, field: Field) -> dict[str, str
     }
     if field.unit:
         meta["unit"] = field.unit
-    if "categories" in raw:
-        meta["categories"] = dumps(raw["categories"])
-    if "constraints" in raw:
-        meta["constraints"] = dumps(raw["constraints"])
+    if field.category_items is not None:
+        meta["categories"] = dumps(field.categories_json)
+    if field.constraints:
+        meta["constraints"] = dumps(dict(field.constraints))
     return meta
 
 
@@ -51,7 +50,7 @@ def _schema_metadata(bundle: Bundle, table: Table) -> dict[str, str]:
         "description": table.description,
         "description_ja": table.description_ja,
         "license": bundle.licence_text(),
-        "attribution": str(bundle.raw.get("attribution", "")),
+        "attribution": bundle.package.attribution,
         "source": dumps(meta["sources"]),
         "citation": bundle.citation,
         "japus_data": dumps(meta),

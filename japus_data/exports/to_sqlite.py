@@ -153,7 +153,6 @@ def _metadata(con: sqlite3.Connection, bundle: Bundle) -> None:
             ),
         )
         for number, field in enumerate(table.fields, 1):
-            raw = bundle.raw_field(table, field.name)
             con.execute(
                 "INSERT INTO _columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -164,24 +163,23 @@ def _metadata(con: sqlite3.Connection, bundle: Bundle) -> None:
                     sql_type(field),
                     int(field.required),
                     field.title,
-                    raw.get("title_ja"),
+                    field.title_ja or None,
                     field.description,
                     field.description_ja,
                     field.unit,
-                    dumps(raw["constraints"]) if "constraints" in raw else None,
+                    dumps(dict(field.constraints)) if field.constraints else None,
                 ),
             )
-            for order, cat in enumerate(raw.get("categories", []), 1):
-                cat = cat if isinstance(cat, dict) else {"value": cat}
+            for order, cat in enumerate(field.category_items or (), 1):
                 con.execute(
                     "INSERT INTO _categories VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         table.name,
                         field.name,
                         order,
-                        str(cat["value"]),
-                        cat.get("label"),
-                        cat.get("label_ja"),
+                        str(cat.value),
+                        cat.label,
+                        cat.label_ja,
                     ),
                 )
 

@@ -110,7 +110,6 @@ def _readme(sheet: Worksheet, bundle: Bundle) -> None:
     columns = []
     for t in bundle.package.tables:
         for f in t.fields:
-            raw = bundle.raw_field(t, f.name)
             columns.append(
                 [
                     t.name,
@@ -121,7 +120,7 @@ def _readme(sheet: Worksheet, bundle: Bundle) -> None:
                     f.description,
                     f.description_ja,
                     f.unit,
-                    dumps(raw["categories"]) if "categories" in raw else None,
+                    None if f.category_items is None else dumps(f.categories_json),
                 ]
             )
     columns_at = row
@@ -158,10 +157,10 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-    workbook.properties.title = xlsx_text(str(bundle.raw.get("title", "")))
+    workbook.properties.title = xlsx_text(bundle.package.title)
     workbook.properties.creator = "japus-data"
     workbook.properties.description = xlsx_text(
-        f"{bundle.licence_text()}. {bundle.raw.get('attribution', '')}"
+        f"{bundle.licence_text()}. {bundle.package.attribution}"
     )
     path = out / FILENAME
     workbook.save(path)
