@@ -51,8 +51,10 @@ release-artifacts: setup
 docs: setup
 	$(PY) -m mkdocs build --strict --site-dir site
 
+# The preview's own address as site_url: mkdocs serve would otherwise serve under the
+# published site's path (/japus-data/).
 serve-docs: setup
-	$(PY) -m mkdocs serve
+	JAPUS_SITE_URL=http://127.0.0.1:8000/ $(PY) -m mkdocs serve
 
 clean:
 	rm -rf $(VENV) dist build site test-artifacts .pytest_cache .mypy_cache .ruff_cache

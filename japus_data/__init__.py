@@ -61,11 +61,17 @@ def export(format: str, out: str | Path, root: str | Path | None = None) -> list
     return _export(format, out, root)
 
 
-def cite(table: str | None = None, style: str = "text", root: str | Path | None = None) -> str:
-    """How to cite the package, or ``table`` with its sources; style text, apa or bibtex."""
+def cite(
+    table: str | None = None,
+    style: str = "text",
+    root: str | Path | None = None,
+    lang: str = "en",
+) -> str:
+    """How to cite the package, or ``table`` with its sources; style text, apa, apa-md,
+    apa-html, bibtex or csl-json; ``lang="ja"`` for the Japanese (出典) form."""
     from .citation import cite as _cite
 
-    return _cite(table, style, root)
+    return _cite(table, style, root, lang)
 
 
 def package_root() -> Path:

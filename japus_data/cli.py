@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .citation import LANGUAGES as CITATION_LANGUAGES
+from .citation import STYLES as CITATION_STYLES
 from .descriptor import DescriptorError
 from .diff import DiffError
 from .errors import JapusDataError, PackageFileError, UnknownTableError
@@ -76,7 +78,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--path", help="datapackage.json or its folder (default: installed)")
     c = sub.add_parser("cite", help="how to cite the package, or a table and its sources")
     c.add_argument("table", nargs="?", help="a table: cite it with the sources of its rows")
-    c.add_argument("--format", choices=["text", "apa", "bibtex"], default="text", dest="fmt")
+    c.add_argument(
+        "--format",
+        choices=list(CITATION_STYLES),
+        default="text",
+        dest="fmt",
+        help="text; APA 7 as plain text, Markdown or HTML (title in italics); BibTeX; CSL-JSON",
+    )
+    c.add_argument(
+        "--lang",
+        choices=list(CITATION_LANGUAGES),
+        default="en",
+        help="ja: the Japanese (出典) form, with --format text",
+    )
     c.add_argument("--path", help="datapackage.json or its folder (default: installed)")
     return parser
 
@@ -186,13 +200,16 @@ def _export(fmt: str, out: str, path: str | None) -> int:
     return EXIT_OK
 
 
-def _cite(table: str | None, fmt: str, path: str | None) -> int:
+def _cite(table: str | None, fmt: str, lang: str, path: str | None) -> int:
     from .citation import cite
 
     root = _root(path) if path else None
     try:
-        text = cite(table, fmt, root)
-    except UnknownTableError as exc:
+        text = cite(table, fmt, root, lang)
+    except (
+        UnknownTableError,
+        ValueError,
+    ) as exc:  # no such table; --lang ja with a non-text format
         print(f"japus-data: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(text, end="")
@@ -215,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _export(args.fmt, args.out, args.path)
         if args.command == "cite":
-            return _cite(args.table, args.fmt, args.path)
+            return _cite(args.table, args.fmt, args.lang, args.path)
         return _generate(args.check)
     except (DiffError, MissingDependencyError, DescriptorError, PackageFileError) as exc:
         # A package that cannot be read (descriptor, an unsafe or unreadable file): one line.

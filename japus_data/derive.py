@@ -5,6 +5,11 @@ into the ``sources`` table) plus the standard a field's codes come from (a field
 ``source_id`` property), in the order of ``sources.csv``, each with its full citation. It is
 never kept by hand: ``japus-data hash`` rewrites it, and the validator reports a list that
 differs from what the rows cite (check ``sources-list``).
+
+Each coded field's ``constraints.enum`` repeats the values of its v2 ``categories``, for
+readers of Table Schema v1 (frictionless-py 5, R's ``frictionless``) that know no
+``categories``: ``japus-data hash`` writes it (:func:`refresh_enums`), the validator reports
+one that differs (check ``enum-derived``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .descriptor import Package, Table
+from .descriptor import Package, Table, written_fields
 
 SOURCES_TABLE = "sources"
 SOURCE_KEY = "source_id"
@@ -105,4 +110,32 @@ def refresh_sources(package: Package, raw: dict[str, Any]) -> list[str]:
         if entries is not None and resource.get("sources") != entries:
             resource["sources"] = entries
             changed.append(str(resource["name"]))
+    return changed
+
+
+def derived_enums(package: Package) -> dict[tuple[str, str], list[Any]]:
+    """The ``constraints.enum`` each coded field's ``categories`` give, by (table, field):
+    their values, in order."""
+    return {
+        (table.name, f.name): f.category_values
+        for table in package.tables
+        for f in table.fields
+        if f.category_values is not None
+    }
+
+
+def refresh_enums(package: Package, raw: dict[str, Any]) -> list[str]:
+    """Write each coded field's derived ``constraints.enum`` into ``raw``; return the
+    changed fields as ``table.field``."""
+    enums = derived_enums(package)
+    changed = []
+    for table, entry in written_fields(raw):
+        name = entry.get("name")
+        enum = enums.get((table, str(name)))
+        if enum is None:
+            continue
+        constraints = entry.setdefault("constraints", {})
+        if isinstance(constraints, dict) and constraints.get("enum") != enum:
+            constraints["enum"] = enum
+            changed.append(f"{table}.{name}")
     return changed

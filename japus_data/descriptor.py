@@ -11,7 +11,7 @@ reads the JSON. Cheap enough to use on import paths that must not load pandas.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
@@ -206,6 +206,10 @@ class Package:
         return self._text("attribution")
 
     @property
+    def homepage(self) -> str:
+        return self._text("homepage")
+
+    @property
     def licenses(self) -> list[dict[str, Any]]:
         """The licences as written: ``name``, ``path``, ``title``."""
         return _objects(self.raw.get("licenses"))
@@ -298,6 +302,17 @@ def _field(raw: Mapping[str, Any], schema: Mapping[str, Any], key: tuple[str, ..
 
 def _as_tuple(value: str | list[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def written_fields(raw: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each field entry of each resource as written, with its resource's name: for what
+    edits the descriptor (``japus-data hash``), never to read a property the model has."""
+    for resource in raw.get("resources", []):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        for entry in fields if isinstance(fields, list) else []:
+            if isinstance(entry, dict):
+                yield str(resource.get("name")), entry
 
 
 def dialect_of(raw: Any) -> Dialect:

@@ -25,16 +25,23 @@ from .safepath import read_package_file
 
 def refresh_derived(root: Path) -> list[str]:
     """Record everything the descriptor derives from the data: each resource's ``sources``
-    list (see :mod:`japus_data.derive`), then each file's hash and size. Returns what
-    changed, as ``sources list of <table>`` or ``hash of <table>``."""
-    from .derive import refresh_sources
+    list and each coded field's ``constraints.enum`` (see :mod:`japus_data.derive`), then each
+    file's hash and size. Returns what changed, as ``sources list of <table>``,
+    ``enum of <table>.<field>`` or ``hash of <table>``."""
+    from .derive import refresh_enums, refresh_sources
 
     raw = read_descriptor(root)
-    listed = refresh_sources(parse_package(root), raw)
-    if listed:
+    package = parse_package(root)
+    listed = refresh_sources(package, raw)
+    enums = refresh_enums(package, raw)
+    if listed or enums:
         write_descriptor(root, raw)
     hashed = refresh_hashes(root)
-    return [f"sources list of {name}" for name in listed] + [f"hash of {name}" for name in hashed]
+    return (
+        [f"sources list of {name}" for name in listed]
+        + [f"enum of {name}" for name in enums]
+        + [f"hash of {name}" for name in hashed]
+    )
 
 
 def refresh_hashes(root: Path) -> list[str]:

@@ -11,7 +11,9 @@ format that japus-data writes has its escaping here, and nowhere else:
 - SQL (SQLite): :func:`sql_identifier`, :func:`sql_literal`;
 - BibTeX: :func:`bibtex` (field values), :func:`bibtex_key` (entry keys);
 - Office Open XML (xlsx): :func:`xlsx_text` (cell and property text),
-  :func:`sheet_name_problem` (the names a worksheet can take).
+  :func:`sheet_name_problem` (the names a worksheet can take);
+- JSON inside an HTML ``<script>`` element (JSON-LD): :func:`script_json`;
+- YAML (CITATION.cff): :func:`yaml_string` (a double-quoted scalar).
 
 Standard library only: safe on import paths that must not load pandas.
 """
@@ -19,6 +21,7 @@ Standard library only: safe on import paths that must not load pandas.
 from __future__ import annotations
 
 import html as _html
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -32,10 +35,12 @@ __all__ = [
     "mermaid_id",
     "mermaid_text",
     "safe_url",
+    "script_json",
     "sheet_name_problem",
     "sql_identifier",
     "sql_literal",
     "xlsx_text",
+    "yaml_string",
 ]
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -245,3 +250,30 @@ def sheet_name_problem(name: str) -> str | None:
     if name.lower() in RESERVED_SHEET_NAMES:
         return f"{name!r} is reserved by Excel"
     return None
+
+
+# --- JSON in <script>, YAML ------------------------------------------------------------------
+
+# Inside <script>, the HTML parser ends the element at "</script" and changes state at "<!--"
+# whatever JSON thinks of them; U+2028/U+2029 end a line in older JavaScript. As \u escapes
+# they are the same JSON string and no markup (the escaping the HTML standard recommends).
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value: object) -> str:
+    """``value`` as JSON that can sit inside ``<script type="application/ld+json">``: no
+    ``<``, ``>`` or ``&`` appears in it, so no data closes the element or opens a comment."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# YAML forbids these raw even in a quoted scalar (C0/C1 controls, surrogates, non-characters)
+# or reads them as line breaks (NEL, LS, PS); a BOM would be dropped.
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_string(text: object) -> str:
+    """``text`` as a YAML double-quoted scalar (JSON's string syntax, which YAML shares),
+    with every character YAML cannot keep raw as an escape."""
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)

@@ -97,8 +97,11 @@ FILE_CASES = [
     Case("missing-cell", "activity_organizations",
          replace("text line 52,primary_publication", "text line 52"), 2,
          "attestation", "missing-cell"),
+    # The shifted cell stays a valid code: frictionless also checks a row's misaligned cells
+    # (against constraints.enum), japus-data reports the row once.
     Case("extra-cell", "activity_organizations",
-         replace("mext,party,mext-2025-12-18,text line 52", "mext,party,mext-2025-12-18,x,y"), 2,
+         replace("mext,party,mext-2025-12-18,text line 52",
+                 "mext,party,mext-2025-12-18,x,primary_publication"), 2,
          None, "extra-cell"),
     Case("unknown-source", "countries", replace("true,1,mext-2025-12-18", "true,1,mext-2099-01-01"),
          2, "source_id", "foreign-key"),

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 import japus_data
-from japus_data.citation import read_sources, source_citation
+from japus_data.citation import japanese_date, read_sources, render_cff, source_citation
 from japus_data.cli import main
-from japus_data.descriptor import Package
+from japus_data.descriptor import Package, parse_package
 from japus_data.errors import UnknownTableError
 from japus_data.render import bibtex
+from japus_data.render import html as escape_html
+from japus_data.render import markdown as escape_markdown
 
-from .conftest import ROOT
+from .conftest import ROOT, change_descriptor
 
 CFF = ROOT / "CITATION.cff"
 TABLES = japus_data.tables()
@@ -29,23 +30,58 @@ def cff() -> dict[str, object]:
     return data
 
 
-def test_citation_cff_has_the_required_keys_of_cff_1_2_0() -> None:
+CFF_SCHEMA = ROOT / "schemas" / "cff-1.2.0.json"
+
+
+def cff_problems(data: object) -> list[str]:
+    """Where ``data`` breaks the official CFF 1.2.0 schema (kept in the repository)."""
+    import jsonschema
+
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+
+
+def test_citation_cff_is_valid_against_the_cff_1_2_0_schema() -> None:
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    assert schema["$id"] == "https://citation-file-format.github.io/1.2.0/schema.json"
+    assert cff_problems(cff()) == []
+    # The check can fail: a CFF without authors, or with an unknown key, is refused.
+    assert cff_problems({k: v for k, v in cff().items() if k != "authors"})
+    assert cff_problems({**cff(), "repository-url": "x"})
+
+
+def test_citation_cff_is_generated_from_the_descriptor(package: Package) -> None:
+    """Drift: the file is exactly what `japus-data generate` (make hash) writes."""
+    assert CFF.read_text(encoding="utf-8") == render_cff(package), "run `make hash`"
     data = cff()
-    assert data["cff-version"] == "1.2.0"
-    for key in ("message", "title", "authors"):
-        assert isinstance(data[key], str if key != "authors" else list) and data[key], key
-    authors = data["authors"]
-    assert isinstance(authors, list)
-    for author in authors:
-        assert isinstance(author, dict)
-        assert author.get("name") or author.get("family-names"), author
-    assert data["type"] in ("software", "dataset")
-    assert data["license"] == "CC-BY-4.0"
-    date.fromisoformat(str(data["date-released"]))
+    assert data["title"] == package.raw["title"]
+    assert data["abstract"] == package.raw["description"]
+    assert data["keywords"] == package.raw["keywords"]
+    assert data["url"] == package.raw["homepage"]
+    assert data["date-released"] == package.raw["created"][:10]
+    assert data["authors"] == [{"name": "japus-data contributors"}]
     references = data["references"]
     assert isinstance(references, list)
-    for reference in references:
-        assert {"type", "title", "authors"} <= reference.keys()
+    [briefing] = references
+    assert briefing["date-published"] == "2025-12-18"
+    assert briefing["title"].startswith("人的交流・科学技術分野における日米協力について (")
+
+
+def test_citation_cff_follows_a_hostile_descriptor(package_copy: Path) -> None:
+    """Whatever the descriptor holds, the file parses back to the same text and stays valid."""
+    hostile = 'x: "y"\n- z #c \u2028 \x85 \\ \ufeff: {[&*!|>\'%@`'
+
+    def change(raw: dict[str, object]) -> None:
+        raw.update(title=hostile, description=hostile * 3, keywords=[hostile, "- a"])
+
+    change_descriptor(package_copy, change)
+    text = render_cff(parse_package(package_copy))
+    data = yaml.safe_load(text)
+    assert data["title"] == hostile and data["keywords"] == [hostile, "- a"]
+    assert cff_problems(data) == []
 
 
 def test_citation_cff_version_is_the_data_package_version(package: Package) -> None:
@@ -68,7 +104,7 @@ def test_every_source_entry_carries_its_full_citation(package: Package) -> None:
         assert entry["citation"] == source_citation(rows[entry["source_id"]], rows), entry
 
 
-@pytest.mark.parametrize("style", ["text", "apa", "bibtex"])
+@pytest.mark.parametrize("style", ["text", "apa", "apa-md", "apa-html", "bibtex", "csl-json"])
 def test_cite_the_package(style: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cite", "--format", style]) == 0
     out = capsys.readouterr().out
@@ -83,7 +119,7 @@ def test_cite_the_package(style: str, capsys: pytest.CaptureFixture[str]) -> Non
             "mext-2025-12-18",
         ]
         assert out.count("{") == out.count("}")
-    if style == "apa":
+    if style.startswith("apa"):
         assert "(2025, December 18)" in out and "[Data set]" in out
 
 
@@ -130,7 +166,8 @@ def test_cite_a_table_in_apa_exactly(package: Package, capsys: pytest.CaptureFix
     )
     assert dataset.startswith(
         f"japus-data contributors. ({package.raw['created'][:4]}). {package.raw['title']} "
-        f"(Version {package.version}) [Data set]. Licence: Creative Commons Attribution 4.0 "
+        f"(Version {package.version}) [Data set]. japus-data. {package.raw['homepage']} "
+        "Licence: Creative Commons Attribution 4.0 "
         "International (https://creativecommons.org/licenses/by/4.0/). "
     )
     assert dataset.endswith(package.raw["attribution"])
@@ -234,3 +271,111 @@ def test_the_command_parses_the_package_once_before_citing(
     assert main(["cite", "--path", str(ROOT)]) == 0
     # cite() itself; the sources are read from that package: no parse of its own.
     assert len(calls) == 1
+
+
+BRIEFING_CREDIT = (
+    "出典：文部科学省「人的交流・科学技術分野における日米協力について」（令和7年12月18日）"
+    "を加工して作成（japus-data {version}、CC BY 4.0）。"
+)
+
+
+def test_cite_in_japanese_gives_the_credit_the_terms_of_use_ask_for(
+    package: Package, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cite", "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert out == japus_data.cite(lang="ja")
+    head, dataset, credit = out.rstrip("\n").split("\n\n")
+    assert head == "データパッケージとその出典を次のとおり示してください："
+    assert dataset.startswith(f"japus-data contributors（2026）。{package.raw['title_ja']}、")
+    assert f"バージョン {package.version}［データセット］" in dataset
+    assert credit == BRIEFING_CREDIT.format(version=package.version)
+    # The README shows the same credit (wrapped over two lines there).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\n", "")
+    assert BRIEFING_CREDIT.format(version=package.version) in readme
+
+
+def test_cite_a_table_in_japanese_lists_its_further_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["cite", "student_exchange", "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("データパッケージの表 student_exchange（")
+    assert (
+        "日本学生支援機構「2024(令和6)年度外国人留学生在籍状況調査」"
+        "（Survey of International Students in Japan, FY2024）。対象期間：2024年5月1日時点。"
+    ) in out.split("\n\n")
+    assert out.count("出典：") == 1
+
+
+@pytest.mark.parametrize(
+    ("iso", "era", "shown"),
+    [
+        ("2025-12-18", True, "令和7年12月18日"),
+        ("2019-05-01", True, "令和元年5月1日"),
+        ("2019-04-30", True, "平成31年4月30日"),
+        ("1989-01-07", True, "1989年1月7日"),
+        ("2025-12-18", False, "2025年12月18日"),
+        ("2024", False, "2024年"),
+    ],
+)
+def test_japanese_dates(iso: str, era: bool, shown: str) -> None:
+    assert japanese_date(iso, era=era) == shown
+
+
+@pytest.mark.parametrize("style", ["apa", "bibtex", "csl-json"])
+def test_the_japanese_form_is_text_only(style: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cite", "--lang", "ja", "--format", style]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"japus-data: the Japanese citation (--lang ja) has the text format only, not {style}\n"
+    )
+    with pytest.raises(ValueError, match="text format only"):
+        japus_data.cite(style=style, lang="ja")
+
+
+def test_apa_markup_puts_the_title_in_italics_and_escapes_the_rest(
+    package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "A *bold* </i><script>alert(1)</script> [x](javascript:y) & more"
+    change_descriptor(package_copy, lambda raw: raw.update(title=hostile))
+    plain = japus_data.cite(style="apa", root=package_copy).split("\n\n")[1]
+    assert f"(2026). {hostile} (Version " in plain
+    page = japus_data.cite(style="apa-html", root=package_copy).split("\n\n")[1]
+    assert page.count("<i>") == page.count("</i>") == 1
+    assert "<script>" not in page and "&lt;/i&gt;&lt;script&gt;" in page
+    assert f"<i>{escape_html(hostile)}</i> (Version" in page
+    markdown_text = japus_data.cite(style="apa-md", root=package_copy).split("\n\n")[1]
+    assert f"(2026). *{escape_markdown(hostile)}* (Version" in markdown_text
+    assert "*bold*" not in markdown_text and "](javascript:" not in markdown_text
+    assert main(["cite", "--format", "apa-html", "--path", str(package_copy)]) == 0
+    assert "<script>" not in capsys.readouterr().out
+
+
+CSL_TYPES = {"dataset", "report", "document", "webpage", "article"}
+
+
+def test_csl_json_is_a_list_of_csl_items(package: Package) -> None:
+    """Structural checks of CSL-JSON (csl-data.json of the CSL schema repository): an array of
+    objects with id and type, names as objects, dates as date-parts of integers."""
+    items = json.loads(japus_data.cite("student_exchange", style="csl-json"))
+    assert isinstance(items, list) and len(items) > 3
+    assert len({item["id"] for item in items}) == len(items)
+    first = items[0]
+    assert first["type"] == "dataset" and first["version"] == package.version
+    assert first["URL"] == package.raw["homepage"]
+    assert first["issued"] == {"date-parts": [[2026, 11, 27]]}
+    for item in items:
+        assert item["type"] in CSL_TYPES
+        assert isinstance(item["title"], str) and item["title"]
+        assert all(isinstance(a, dict) and a["literal"] for a in item["author"])
+        for parts in item.get("issued", {}).get("date-parts", []):
+            assert 1 <= len(parts) <= 3 and all(isinstance(p, int) for p in parts)
+        assert set(item) <= {"id", "type", "title", "author", "issued", "version"} | {
+            "publisher",
+            "URL",
+            "note",
+        }
+    briefing = items[1]
+    assert briefing["id"] == "mext-2025-12-18" and briefing["type"] == "report"
+    assert briefing["issued"] == {"date-parts": [[2025, 12, 18]]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -166,3 +167,69 @@ def test_issue_template_config() -> None:
     assert isinstance(config["blank_issues_enabled"], bool)
     for link in config.get("contact_links", []):
         assert {"name", "url", "about"} <= set(link)
+
+
+# --- the Pages workflow and the README badges --------------------------------------------------
+
+PAGES = GITHUB / "workflows" / "pages.yml"
+
+
+def project_urls() -> dict[str, str]:
+    import tomllib
+
+    urls: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["urls"]
+    return urls
+
+
+def test_pages_builds_strictly_and_publishes_on_a_release() -> None:
+    workflow = load(PAGES)
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert on["release"]["types"] == ["published"]
+    assert set(on) == {"release", "workflow_dispatch"}  # never on a pull request
+    assert workflow["permissions"] == {"contents": "read"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = {s["uses"].split("@")[0]: s for s in build["steps"] if "uses" in s}
+    [run] = [s for s in build["steps"] if "run" in s]
+    assert run["run"].strip() == "make docs"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    [recipe] = [line for line in makefile.splitlines() if "mkdocs build" in line]
+    assert "--strict" in recipe and "--site-dir site" in recipe
+    assert uses["actions/upload-pages-artifact"]["with"]["path"] == "site"
+    # The site's address is where Pages serves it, through the one setting mkdocs.yml reads.
+    assert run["env"]["JAPUS_SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+    assert uses["actions/configure-pages"]["id"] == "pages"
+    assert "JAPUS_SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    [step] = deploy["steps"]
+    assert step["uses"].startswith("actions/deploy-pages@") and step["id"] == "deployment"
+    for job in (build, deploy):
+        for s in job["steps"]:
+            if "uses" in s:
+                assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", s["uses"]), s["uses"]
+
+
+def test_readme_badges_point_at_the_repository_and_its_workflows() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    badges = re.findall(r"^\[!\[([^\]]+)\]\(([^)]+)\)\]\(([^)]+)\)$", readme, re.M)
+    by_name = {name: (image, link) for name, image, link in badges}
+    assert {"CI", "Docs", "Version"} <= by_name.keys()
+    assert any("CC BY 4.0" in name for name in by_name)
+    repository, docs = project_urls()["Repository"], project_urls()["Documentation"]
+    for workflow, name in (("ci.yml", "CI"), ("pages.yml", "Docs")):
+        assert (GITHUB / "workflows" / workflow).is_file()
+        image, _ = by_name[name]
+        assert image == f"{repository}/actions/workflows/{workflow}/badge.svg"
+    assert by_name["CI"][1] == f"{repository}/actions/workflows/ci.yml"
+    assert by_name["Docs"][1] == docs
+    owner_repo = repository.removeprefix("https://github.com/")
+    assert by_name["Version"] == (
+        f"https://img.shields.io/github/v/release/{owner_repo}",
+        f"{repository}/releases",
+    )
+    for _, link in by_name.values():  # a relative link is a file of the repository
+        if not link.startswith("https://"):
+            assert (ROOT / link).is_file(), link

@@ -51,6 +51,7 @@ def test_sdist_carries_what_a_release_needs(dist: Path) -> None:
     wanted = {"datapackage.json", "CITATION.cff", "RELEASING.md", "CHANGELOG.md", "LICENSE"}
     wanted |= {"LICENSE-DATA.md", "resources/sources.csv", "japus_data/exports/to_parquet.py"}
     wanted |= {"CONTRIBUTING.md", "CONTRIBUTING.ja.md"}  # tests/test_contributing_translation.py
+    wanted |= {"schemas/cff-1.2.0.json"}  # tests/test_citation.py
     assert wanted <= names, wanted - names
 
 

@@ -8,7 +8,9 @@ the figures can be read without hovering and by a screen reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+from typing import Any
+
+from japus_render import block
 
 WIDTH = 760
 LEFT = 8
@@ -40,45 +42,45 @@ def number(value: int, lang: str) -> str:
 
 
 def bar_chart(title: str, desc: str, groups: list[Group], lang: str, chart_id: str) -> str:
-    """An SVG bar chart: one header per group, one labelled bar per figure."""
+    """An SVG bar chart: one header per group, one labelled bar per figure
+    (``docs/templates/bar_chart.svg.j2``; this function places them)."""
     series = list(dict.fromkeys(b.series for g in groups for b in g.bars))
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
     largest = max((b.value for g in groups for b in g.bars), default=0) or 1
     span = WIDTH - LEFT - VALUE_ROOM
-    parts: list[str] = []
+    placed: list[dict[str, Any]] = []
     y = 4
     for group in groups:
         y += HEADER
-        parts.append(
-            f'<text class="group" x="{LEFT}" y="{y - 6}" font-weight="bold">'
-            f"{escape(group.label)}</text>"
-        )
+        header_y = y - 6
+        bars = []
         for bar in group.bars:
             width = max(1.0, span * bar.value / largest) if bar.value else 0.0
-            shown = number(bar.value, lang)
             y += LABEL
-            parts.append(
-                f'<text class="label" x="{LEFT}" y="{y - 4}" font-size="12">'
-                f"{escape(bar.label)}</text>"
-            )
-            parts.append(
-                f'<rect class="bar" x="{LEFT}" y="{y}" width="{width:.1f}" height="{BAR}" '
-                f'fill="{colour[bar.series]}"><title>{escape(group.label)} – '
-                f"{escape(bar.label)}: {shown}</title></rect>"
-            )
-            parts.append(
-                f'<text class="value" x="{LEFT + width + 6:.1f}" y="{y + BAR - 3}" '
-                f'font-size="12">{shown}</text>'
+            bars.append(
+                {
+                    "label": bar.label,
+                    "label_y": y - 4,
+                    "y": y,
+                    "width": f"{width:.1f}",
+                    "height": BAR,
+                    "colour": colour[bar.series],
+                    "shown": number(bar.value, lang),
+                    "value_x": f"{LEFT + width + 6:.1f}",
+                    "value_y": y + BAR - 3,
+                }
             )
             y += BAR + GAP
-    height = y + 8
-    return (
-        f'<svg class="japus-chart" id="{escape(chart_id)}" role="img" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" fill="currentColor">'
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
-        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
+        placed.append({"label": group.label, "y": header_y, "bars": bars})
+    return block(
+        "bar_chart.svg.j2",
+        id=chart_id,
+        title=title,
+        desc=desc,
+        width=WIDTH,
+        height=y + 8,
+        left=LEFT,
+        groups=placed,
     )
 
 
@@ -204,146 +206,119 @@ def line_chart(
 
     keys = list(dict.fromkeys(line.key for line in lines))
     colour = {k: LINE_PALETTE[i % len(LINE_PALETTE)] for i, k in enumerate(keys)}
-    parts: list[str] = []
     # Grid and axes.
-    for value in range(0, y_top + 1, y_step):
-        parts.append(
-            f'<line class="grid" x1="{PLOT_LEFT}" x2="{PLOT_LEFT + plot_width}" '
-            f'y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="currentColor" '
-            f'stroke-opacity="{0.5 if value == 0 else 0.15}"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{PLOT_LEFT - 6}" y="{y(value) + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{number(value, lang)}</text>'
-        )
+    y_grid = [
+        {
+            "x1": PLOT_LEFT,
+            "x2": PLOT_LEFT + plot_width,
+            "y": f"{y(value):.1f}",
+            "opacity": 0.5 if value == 0 else 0.15,
+            "text_x": PLOT_LEFT - 6,
+            "text_y": f"{y(value) + 4:.1f}",
+            "label": number(value, lang),
+        }
+        for value in range(0, y_top + 1, y_step)
+    ]
     x_step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if (x1 - x0) / s <= 12), 100)
     first_tick = -(-x0 // x_step) * x_step
-    for year in range(first_tick, x1 + 1, x_step):
-        parts.append(
-            f'<line class="grid" x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{PLOT_TOP}" '
-            f'y2="{bottom}" stroke="currentColor" stroke-opacity="0.08"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{x(year):.1f}" y="{bottom + 16}" font-size="11" '
-            f'text-anchor="middle">{year}</text>'
-        )
-    parts.append(
-        f'<text class="axis" x="{PLOT_LEFT + plot_width / 2:.1f}" y="{bottom + 34}" '
-        f'font-size="12" text-anchor="middle">{escape(words.x_axis)}</text>'
-    )
-    parts.append(
-        f'<text class="axis" x="{LEFT}" y="{PLOT_TOP - 22}" font-size="12">'
-        f"{escape(words.y_axis)}</text>"
-    )
+    x_grid = [
+        {"x": f"{x(year):.1f}", "y1": PLOT_TOP, "y2": bottom, "text_y": bottom + 16, "label": year}
+        for year in range(first_tick, x1 + 1, x_step)
+    ]
+    x_axis = {"x": f"{PLOT_LEFT + plot_width / 2:.1f}", "y": bottom + 34, "label": words.x_axis}
+    y_axis = {"x": LEFT, "y": PLOT_TOP - 22, "label": words.y_axis}
     # Breaks: a vertical marker and its label.
+    marks = []
     for brk in breaks:
         bx = x(brk.year)
         anchor, dx = ("end", -4) if bx > PLOT_LEFT + plot_width * 0.6 else ("start", 4)
-        parts.append(
-            f'<g class="break"><line x1="{bx:.1f}" x2="{bx:.1f}" y1="{PLOT_TOP - 14}" '
-            f'y2="{bottom}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="2 3"/>'
-            f'<text x="{bx + dx:.1f}" y="{PLOT_TOP - 4}" font-size="11" font-weight="bold" '
-            f'text-anchor="{anchor}">{escape(brk.label)}</text></g>'
+        marks.append(
+            {
+                "x": f"{bx:.1f}",
+                "y1": PLOT_TOP - 14,
+                "y2": bottom,
+                "text_x": f"{bx + dx:.1f}",
+                "text_y": PLOT_TOP - 4,
+                "anchor": anchor,
+                "label": brk.label,
+            }
         )
     # Lines: predecessors first, under the series itself.
+    drawn: list[dict[str, Any]] = []
     end_labels: list[tuple[float, float, str, str]] = []
     for line in sorted(lines, key=lambda line: not line.predecessor):
-        role = "predecessor" if line.predecessor else "series"
         stroke = colour[line.key]
-        dash = ' stroke-dasharray="6 4"' if line.predecessor else ""
         by_year = {p.year: p for p in line.points}
-        for run in runs(list(by_year)):
-            if len(run) < 2:
-                continue  # a lone year is a dot only
-            coords = " ".join(f"{x(yr):.1f},{y(by_year[yr].value):.1f}" for yr in run)
-            parts.append(
-                f'<polyline class="segment" data-role="{role}" data-line="{escape(line.key)}" '
-                f'points="{coords}" fill="none" stroke="{stroke}" stroke-width="2"{dash}/>'
-            )
-        for p in sorted(line.points, key=lambda p: p.year):
-            klass = "point secondary" if p.hollow else "point"
-            fill = "#ffffff" if p.hollow else stroke
-            parts.append(
-                f'<circle class="{klass}" data-role="{role}" data-line="{escape(line.key)}" '
-                f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="{3 if line.predecessor else 4}" '
-                f'fill="{fill}" stroke="{stroke}" stroke-width="1.5">'
-                f"<title>{escape(p.tip)}</title></circle>"
-            )
+        drawn.append(
+            {
+                "key": line.key,
+                "role": "predecessor" if line.predecessor else "series",
+                "stroke": stroke,
+                "dashed": line.predecessor,
+                "radius": 3 if line.predecessor else 4,
+                # A lone year is a dot only: no segment.
+                "segments": [
+                    " ".join(f"{x(yr):.1f},{y(by_year[yr].value):.1f}" for yr in run)
+                    for run in runs(list(by_year))
+                    if len(run) >= 2
+                ],
+                "points": [
+                    {
+                        "klass": "point secondary" if p.hollow else "point",
+                        "x": f"{x(p.year):.1f}",
+                        "y": f"{y(p.value):.1f}",
+                        "fill": "#ffffff" if p.hollow else stroke,
+                        "tip": p.tip,
+                    }
+                    for p in sorted(line.points, key=lambda p: p.year)
+                ],
+            }
+        )
         if line.points and not line.predecessor:  # a predecessor's figures: in the tooltips
             last = max(line.points, key=lambda p: p.year)
             end_labels.append((x(last.year), y(last.value), number(last.value, lang), stroke))
     # The value at the end of each line, moved apart where labels would overlap.
     placed: list[tuple[float, float]] = []
+    values = []
     for lx, ly, shown, stroke in sorted(end_labels, key=lambda e: (round(e[0]), -e[1])):
         ty = ly + 4
         for px, py in placed:
             if abs(px - lx) < 40 and ty > py - 11:
                 ty = py - 11
         placed.append((lx, ty))
-        parts.append(
-            f'<text class="value" x="{lx + 7:.1f}" y="{ty:.1f}" font-size="11" '
-            f'fill="{stroke}">{shown}</text>'
-        )
-    # Legend: one entry per line colour, then the styles.
-    entries: list[str] = []
-    for key in keys:
-        label = next(line.label for line in lines if line.key == key)
-        entries.append(
-            f'<line x1="0" x2="22" y1="-4" y2="-4" stroke="{colour[key]}" stroke-width="3"/>'
-            f'<text x="28" y="0" font-size="12">{escape(label)}</text>'
-            f"\0{28 + text_width(label)}"
-        )
-    styles = [
-        (
-            '<line x1="0" x2="22" y1="-4" y2="-4" stroke="currentColor" stroke-width="2"/>',
-            words.this_series,
-        ),
+        values.append({"x": f"{lx + 7:.1f}", "y": f"{ty:.1f}", "stroke": stroke, "shown": shown})
+    # Legend: one entry per line colour, then the styles, in rows as wide as the chart.
+    entries = [
+        ("line", colour[key], next(line.label for line in lines if line.key == key)) for key in keys
     ]
+    entries.append(("series", "", words.this_series))
     if any(line.predecessor for line in lines):
-        styles.append(
-            (
-                '<line x1="0" x2="22" y1="-4" y2="-4" stroke="currentColor" stroke-width="2" '
-                'stroke-dasharray="6 4"/>',
-                words.predecessor,
-            )
-        )
-    styles += [
-        ('<circle cx="11" cy="-4" r="4" fill="currentColor"/>', words.filled),
-        (
-            '<circle class="secondary" cx="11" cy="-4" r="4" fill="#ffffff" '
-            'stroke="currentColor" stroke-width="1.5"/>',
-            words.hollow,
-        ),
-        (
-            '<line x1="0" x2="7" y1="-4" y2="-4" stroke="currentColor" stroke-width="2"/>'
-            '<line x1="15" x2="22" y1="-4" y2="-4" stroke="currentColor" stroke-width="2"/>',
-            words.gap,
-        ),
-    ]
-    for mark, label in styles:
-        entries.append(
-            f'{mark}<text x="28" y="0" font-size="12">{escape(label)}</text>'
-            f"\0{28 + text_width(label)}"
-        )
-    legend: list[str] = []
+        entries.append(("predecessor", "", words.predecessor))
+    entries += [("filled", "", words.filled), ("hollow", "", words.hollow), ("gap", "", words.gap)]
+    legend = []
     lx, ly = float(LEFT), bottom + AXIS_ROOM + LEGEND_ROW
-    for entry in entries:
-        body, _, width_text = entry.partition("\0")
-        width = float(width_text) + 18
+    for kind, stroke, label in entries:
+        width = 28 + text_width(label) + 18
         if lx > LEFT and lx + width > WIDTH:
             lx, ly = float(LEFT), ly + LEGEND_ROW
-        legend.append(f'<g class="legend-item" transform="translate({lx:.1f},{ly:.1f})">{body}</g>')
+        legend.append(
+            {"kind": kind, "colour": stroke, "label": label, "x": f"{lx:.1f}", "y": f"{ly:.1f}"}
+        )
         lx += width
-    height = ly + 12
-    attrs = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in (data or {}).items())
-    cid = escape(chart_id)
-    return (
-        f'<svg class="japus-chart japus-line-chart" id="{cid}"{attrs} role="img" '
-        f'aria-labelledby="{cid}-title {cid}-desc" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" fill="currentColor">'
-        f'<title id="{cid}-title">{escape(title)}</title>'
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>'
-        + "".join(parts)
-        + f'<g class="legend">{"".join(legend)}</g></svg>'
+    return block(
+        "line_chart.svg.j2",
+        id=chart_id,
+        data=list((data or {}).items()),
+        width=WIDTH,
+        height=f"{ly + 12:.0f}",
+        title=title,
+        desc=desc,
+        y_grid=y_grid,
+        x_grid=x_grid,
+        x_axis=x_axis,
+        y_axis=y_axis,
+        breaks=marks,
+        lines=drawn,
+        end_labels=values,
+        legend=legend,
     )

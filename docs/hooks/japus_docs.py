@@ -65,7 +65,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     atexit.register(_remove, staging)
     docs = Path(staging) / "docs"
     shutil.copytree(
-        source, docs, ignore=shutil.ignore_patterns("hooks", "overrides", "__pycache__")
+        source,
+        docs,
+        ignore=shutil.ignore_patterns("hooks", "overrides", "templates", "i18n", "__pycache__"),
     )
     table_pages = generate(root, docs, config.use_directory_urls, SERIES_PAGES)
     _tables[:] = [Path(p).stem for p in table_pages]

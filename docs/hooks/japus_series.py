@@ -2,8 +2,9 @@
 
 Everything is derived from the data: the series table (the table that ``student_exchange``
 references through ``series_id``, ``statistical_series``), its observations and the sources
-they cite. A new series or a new year appears with no edit here. Every text taken from a CSV
-file or the descriptor is escaped (``html.escape`` for HTML and SVG, ``md`` for Markdown).
+they cite. A new series or a new year appears with no edit here. The pages are rendered from
+``docs/templates/series.md.j2`` and ``coverage.md.j2`` (``japus_render``), with the words of
+the ``series`` part of ``docs/i18n``; every text from the package is escaped there.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from html import escape
+from typing import Any
 
 from japus_charts import Break, Line, LineText, Point, line_chart, runs
-from japus_pages import Site, figure, html_table, row_anchor
+from japus_render import Blocks, block, figure, page, words
+from japus_site import SOURCE_ID, SOURCES, Site, row_anchor
+
+from japus_data.render import html as escape
+from japus_data.render import safe_url
 
 OBSERVATIONS = "student_exchange"  # one row per figure of a series
 SERIES_KEY = "series_id"
@@ -22,131 +27,21 @@ PREDECESSOR = "preceded_by_series_id"
 SECONDARY = "single_secondary_source"  # the attestation drawn as an open circle
 SOURCE_ROLES = ("source_id", "corroborating_source_id", "cited_source_id")
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "series_title": "Series",
-        "series_intro": "One chart per published statistical series, drawn at build time from "
-        "the [{observations}](tables/{observations}.md) table: one line per country and "
-        "measure, by the year the period starts. A missing year breaks the line (nothing is "
-        "interpolated); a year with no neighbour is a dot only. Figures read in a single "
-        "secondary copy are open circles. Where a series continues an earlier one across a "
-        "definitional break, the earlier series is drawn dashed on the same chart, with a "
-        "marker at the break: the two are not comparable. Hover a dot for its figure, period "
-        "and source. The documents behind each series are listed under "
-        "[Sources and coverage](coverage.md).",
-        "x_axis": "Year in which the period starts",
-        "y_axis": "Students",
-        "this_series": "this series",
-        "predecessor": "earlier series (not comparable)",
-        "filled": "primary publication or two independent documents",
-        "hollow": "single secondary copy",
-        "gap": "no line across a missing year",
-        "break": "Break: not comparable",
-        "chart_desc": "{name}: {lines} line(s), {points} figure(s), {first}–{last}. {counts}",
-        "continues": "Continues [{name}](#{id}) across a definitional break (not comparable)",
-        "continued_by": "Continued by [{name}](#{id}) after a definitional break (not comparable).",
-        "what_changed": "What changed",
-        "counts": "What it counts",
-        "coverage_link": "Coverage and sources",
-        "coverage_title": "Sources and coverage",
-        "coverage_intro": "For every statistical series of the "
-        "[{observations}](tables/{observations}.md) table: the years it covers and the gaps, "
-        "the documents its figures were read from, how well they are attested, and the "
-        "definitional breaks between series. Generated at build time from the CSV files.",
-        "breaks_title": "Definitional breaks",
-        "no_breaks": "No series continues another.",
-        "series": "Series",
-        "earlier": "Earlier series (not comparable)",
-        "publisher": "Publisher",
-        "period_type": "Period",
-        "direction": "Direction",
-        "rows": "Figures",
-        "years": "Years covered",
-        "gaps": "Gaps",
-        "none": "none",
-        "line": "Country and measure",
-        "attestation": "Attestation",
-        "documents": "Documents",
-        "source": "Source",
-        "role": "Role",
-        "title": "Title",
-        "url": "Address",
-        "role_source_id": "figures read from it",
-        "role_corroborating_source_id": "corroborates",
-        "role_cited_source_id": "cited by the document read",
-        "described_in": "Series described in",
-        "chart": "chart",
-        "year_note": "Years are those in which each period starts (`period_start`).",
-        "colon": ": ",
-    },
-    "ja": {
-        "series_title": "統計系列",
-        "series_intro": "公表統計の系列ごとのグラフ。[{observations}](tables/{observations}.md) "
-        "表からビルド時に描画しています。国・区分ごとに1本の線で、横軸は期間の始まる年です。"
-        "欠けている年で線は途切れます（補間はしません）。前後の年がない数値は点のみです。"
-        "二次的な写し1つのみで確認した数値は白抜きの丸で示します。定義の変更をはさんで前の系列を"
-        "引き継ぐ系列では、前の系列を同じグラフに破線で描き、変更の位置に縦線を引いています"
-        "（両者は比較できません）。点にカーソルを合わせると数値・期間・出典が表示されます。"
-        "各系列の出典は[出典と収録範囲](coverage.md)を参照してください。",
-        "x_axis": "期間の始まる年",
-        "y_axis": "学生数（人）",
-        "this_series": "この系列",
-        "predecessor": "前の系列（比較不可）",
-        "filled": "一次資料または独立した2つの文書で確認",
-        "hollow": "二次的な写し1つのみ",
-        "gap": "欠けた年で線を切る",
-        "break": "定義の変更：比較不可",
-        "chart_desc": "{name}：線 {lines} 本、数値 {points} 件、{first}〜{last}年。{counts}",
-        "continues": "定義の変更をはさんで[{name}](#{id})を引き継ぐ系列です（比較できません）",
-        "continued_by": "定義の変更の後、[{name}](#{id})に引き継がれています（比較できません）。",
-        "what_changed": "変更点（英語）",
-        "counts": "対象",
-        "coverage_link": "収録範囲と出典",
-        "coverage_title": "出典と収録範囲",
-        "coverage_intro": "[{observations}](tables/{observations}.md) 表の統計系列ごとに、"
-        "収録している年と欠けている年、数値を読み取った文書、確認の程度、系列間の定義の変更を"
-        "示します。CSV ファイルからビルド時に生成しています。",
-        "breaks_title": "定義の変更",
-        "no_breaks": "他の系列を引き継ぐ系列はありません。",
-        "series": "系列",
-        "earlier": "前の系列（比較不可）",
-        "publisher": "発行機関",
-        "period_type": "期間",
-        "direction": "方向",
-        "rows": "数値",
-        "years": "収録年",
-        "gaps": "欠けている年",
-        "none": "なし",
-        "line": "国・区分",
-        "attestation": "確認の程度",
-        "documents": "文書",
-        "source": "出典",
-        "role": "役割",
-        "title": "表題",
-        "url": "URL",
-        "role_source_id": "数値の読み取り元",
-        "role_corroborating_source_id": "裏付け",
-        "role_cited_source_id": "読み取り元が引用する文書",
-        "described_in": "系列の説明の出典",
-        "chart": "グラフ",
-        "year_note": "年は各期間の始まる年（`period_start`）です。",
-        "colon": "：",
-    },
-}
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|<>])")
-
-
-def md(text: str) -> str:
-    """A CSV text for Markdown: HTML-escaped, and Markdown's special characters made literal."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", escape(text, quote=False))
-
 
 def link(url: str, text: str) -> str:
     """An HTML link to ``url`` when it is an http(s) address; otherwise the escaped text."""
-    if re.match(r"^https?://", url, re.IGNORECASE):
-        return f'<a href="{escape(url)}">{escape(text)}</a>'
-    return escape(text)
+    web = web_address(url)
+    if web is None:
+        return escape(text)
+    return block("link.html.j2", url=web, text=text, hreflang=None)
+
+
+def web_address(url: str) -> str | None:
+    """``url`` if it is an absolute http(s) address (a link may lead there), else None."""
+    return url if WEB.match(url) and safe_url(url) is not None else None
+
+
+WEB = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -167,6 +62,11 @@ class Series:
 
 def year(row: dict[str, str]) -> int:
     return int(row["period_start"][:4])
+
+
+def plain_words(lang: str) -> dict[str, str]:
+    """The words of the series pages as plain text, for the charts (which escape them)."""
+    return {key: str(value) for key, value in words(lang, "series").items()}
 
 
 def series_table(site: Site) -> str:
@@ -218,7 +118,7 @@ def line_label(site: Site, key: tuple[str, str, str], lang: str) -> str:
     measure = site.label(table, "measure", key[2], lang)
     if lang == "en":
         measure = re.sub(r"\s*\([^)]*\)$", "", measure)  # the Japanese term in brackets
-    return f"{name} ({key[0]}) — {measure}" if lang == "en" else f"{name}（{key[0]}）— {measure}"
+    return plain_words(lang)["line_label"].format(name=name, code=key[0], measure=measure)
 
 
 def lines_of(site: Site, series: Series, lang: str, predecessor: bool) -> list[Line]:
@@ -250,7 +150,7 @@ def lines_of(site: Site, series: Series, lang: str, predecessor: bool) -> list[L
 
 
 def series_chart(site: Site, series: Series, every: dict[str, Series], lang: str) -> str:
-    t = TEXT[lang]
+    t = plain_words(lang)
     lines = lines_of(site, series, lang, predecessor=False)
     breaks: list[Break] = []
     later = series
@@ -292,29 +192,32 @@ def series_chart(site: Site, series: Series, every: dict[str, Series], lang: str
     )
 
 
+def links(series: Series, every: dict[str, Series], lang: str) -> dict[str, Any]:
+    """What a page says of a series: its names and the breaks before and after it."""
+    earlier = predecessors(series, every)
+    return {
+        "id": series.id,
+        "name": series.name(lang),
+        "counts": series.row.get("counts_ja" if lang == "ja" else "counts_en", ""),
+        "earlier": None if not earlier else {"id": earlier[0].id, "name": earlier[0].name(lang)},
+        "break": series.row.get("break_en", ""),
+        "later": [{"id": s.id, "name": s.name(lang)} for s in successors(series, every)],
+    }
+
+
 def series_page(site: Site, lang: str) -> str:
-    t = TEXT[lang]
     every = all_series(site)
-    out = [f"# {t['series_title']}", "", t["series_intro"].format(observations=OBSERVATIONS), ""]
-    for series in every.values():
-        if not series.observations:
-            continue
-        out += [f"## {md(series.name(lang))} {{#{series.id}}}", ""]
-        counts = series.row.get("counts_ja" if lang == "ja" else "counts_en", "")
-        out += [f"`{series.id}` · {md(counts)}", ""]
-        earlier = predecessors(series, every)
-        if earlier:
-            first = earlier[0]
-            out += [
-                t["continues"].format(name=md(first.name(lang)), id=first.id)
-                + (f" — {md(series.row['break_en'])}" if series.row.get("break_en") else "."),
-                "",
-            ]
-        for later in successors(series, every):
-            out += [t["continued_by"].format(name=md(later.name(lang)), id=later.id), ""]
-        out += [figure(series_chart(site, series, every, lang)), ""]
-        out += [f"[{t['coverage_link']}](coverage.md#{series.id})", ""]
-    return "\n".join(out)
+    series = [
+        {**links(s, every, lang), "figure": figure(series_chart(site, s, every, lang))}
+        for s in every.values()
+        if s.observations
+    ]
+    return page(
+        "series.md.j2",
+        t=words(lang, "series"),
+        observations=OBSERVATIONS,
+        series=series,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,153 +237,128 @@ def gaps(years: list[int]) -> list[int]:
     return [y for y in range(min(years), max(years) + 1) if y not in present]
 
 
-def source_cell(site: Site, source_id: str) -> str:
-    sources = site.package.table("sources")
-    row = site.lookup("sources", "source_id", source_id)
-    anchor = row_anchor(sources, row or {"source_id": source_id})
-    return f'<a href="../tables/sources/#{escape(anchor)}"><code>{escape(source_id)}</code></a>'
+def source_cell(site: Site, source_id: str) -> dict[str, str]:
+    """A link to a row of the sources table (made by the template)."""
+    row = site.lookup(SOURCES, SOURCE_ID, source_id)
+    anchor = row_anchor(site.package.table(SOURCES), row or {SOURCE_ID: source_id})
+    return {"id": source_id, "anchor": anchor}
 
 
-def documents_table(site: Site, series: Series, lang: str) -> str:
-    t = TEXT[lang]
+def documents(site: Site, series: Series, lang: str) -> list[dict[str, Any]]:
+    """Every document a series' figures cite, with its roles."""
     roles: dict[str, Counter[str]] = {}
     for row in series.observations:
         for role in SOURCE_ROLES:
             if row.get(role):
                 roles.setdefault(row[role], Counter())[role] += 1
-    body = []
+    out = []
     for source_id, counted in roles.items():
-        row = site.lookup("sources", "source_id", source_id)
+        row = site.lookup(SOURCES, SOURCE_ID, source_id)
         title = row.get("title_ja") if lang == "ja" else row.get("title_en")
         title = title or row.get("title_en") or row.get("title_ja") or ""
         publisher = (row.get("publisher_ja") if lang == "ja" else None) or row.get(
             "publisher_en", ""
         )
         url = row.get("url", "")
-        body.append(
-            [
-                source_cell(site, source_id),
-                "<br>".join(f"{escape(t['role_' + r])} ({n})" for r, n in counted.items()),
-                escape(title),
-                escape(publisher),
-                link(url, url) if url else "",
-            ]
+        out.append(
+            {
+                "source": source_cell(site, source_id),
+                "roles": list(counted.items()),
+                "title": title,
+                "publisher": publisher,
+                "url": url,
+                "web": web_address(url),
+            }
         )
-    header = [t["source"], t["role"], t["title"], t["publisher"], t["url"]]
-    return f'<div class="japus-coverage" markdown="0">\n{html_table(header, body)}\n</div>'
+    return out
+
+
+def coverage(site: Site, series: Series, every: dict[str, Series], lang: str) -> dict[str, Any]:
+    """What the coverage page shows of one series."""
+    observations = site.package.table(OBSERVATIONS)
+    row = series.row
+    publisher = site.lookup("organizations", "organization_id", row["publisher_organization_id"])
+    pub_name = (publisher.get("name_ja") if lang == "ja" else None) or publisher.get(
+        "name_en", row["publisher_organization_id"]
+    )
+    described = None
+    if row.get("source_id", ""):
+        level = site.label(
+            site.package.table(series_table(site)), "attestation", row["attestation"], lang
+        )
+        described = {
+            "source": source_cell(site, row["source_id"]),
+            "locator": row.get("locator", ""),
+            "level": level,
+        }
+    years = series.years()
+    summary = [
+        {
+            "label": "",
+            "years": year_ranges(years),
+            "gaps": year_ranges(gaps(years)),
+            "count": len(series.observations),
+        }
+    ]
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for obs in series.observations:
+        groups.setdefault(line_key(obs), []).append(year(obs))
+    order = country_order(site)
+    for key in sorted(groups, key=lambda k: (order.get(k[0], 99), k[2])):
+        ys = sorted(groups[key])
+        summary.append(
+            {
+                "label": line_label(site, key, lang),
+                "years": year_ranges(ys),
+                "gaps": year_ranges(gaps(ys)),
+                "count": len(ys),
+            }
+        )
+    attestation = []
+    if series.observations:
+        counted = Counter(o["attestation"] for o in series.observations)
+        attestation = [
+            {
+                "level": level,
+                "label": site.label(observations, "attestation", level, lang),
+                "count": counted.get(level, 0),
+            }
+            for level in observations.field("attestation").categories or ()
+        ]
+    return {
+        **links(series, every, lang),
+        "has_figures": bool(series.observations),
+        "publisher": pub_name,
+        "direction": site.label(observations, "direction", row["direction"], lang),
+        "period_type": site.label(observations, "period_type", row["period_type"], lang),
+        "described": described,
+        "summary": summary,
+        "attestation": attestation,
+        "documents": documents(site, series, lang),
+    }
 
 
 def coverage_page(site: Site, lang: str) -> str:
-    t = TEXT[lang]
     every = all_series(site)
-    observations = site.package.table(OBSERVATIONS)
-    series_tbl = series_table(site)
-    out = [f"# {t['coverage_title']}", ""]
-    out += [t["coverage_intro"].format(observations=OBSERVATIONS), "", t["year_note"], ""]
-
-    out += [f"## {t['breaks_title']}", ""]
-    body = []
-    for series in every.values():
-        for earlier in predecessors(series, every)[:1]:
-            body.append(
-                [
-                    f'<a href="#{escape(series.id)}">{escape(series.name(lang))}</a>',
-                    f'<a href="#{escape(earlier.id)}">{escape(earlier.name(lang))}</a>',
-                    escape(series.row.get("break_en", "")),
-                ]
-            )
-    if body:
-        header = [t["series"], t["earlier"], t["what_changed"]]
-        out += [f'<div class="japus-coverage" markdown="0">\n{html_table(header, body)}\n</div>']
-    else:
-        out.append(t["no_breaks"])
-    out.append("")
-
-    for series in every.values():
-        row = series.row
-        out += [f"## {md(series.name(lang))} {{#{series.id}}}", ""]
-        publisher = site.lookup(
-            "organizations", "organization_id", row["publisher_organization_id"]
-        )
-        pub_name = (publisher.get("name_ja") if lang == "ja" else None) or publisher.get(
-            "name_en", row["publisher_organization_id"]
-        )
-        facts = [
-            f"<code>{escape(series.id)}</code>",
-            f"{t['publisher']}{t['colon']}{escape(pub_name)}",
-            f"{t['direction']}{t['colon']}"
-            f"{escape(site.label(observations, 'direction', row['direction'], lang))}",
-            f"{t['period_type']}{t['colon']}"
-            f"{escape(site.label(observations, 'period_type', row['period_type'], lang))}",
-        ]
-        if series.observations:
-            facts.append(f'<a href="../series/#{escape(series.id)}">{t["chart"]}</a>')
-        out += [f"<p>{' · '.join(facts)}</p>", ""]
-        counts = row.get("counts_ja" if lang == "ja" else "counts_en", "")
-        out += [f"<p><strong>{t['counts']}</strong>{t['colon']}{escape(counts)}</p>", ""]
-        chain = predecessors(series, every)
-        if chain:
-            out += [
-                t["continues"].format(name=md(chain[0].name(lang)), id=chain[0].id)
-                + (f" — {md(row['break_en'])}" if row.get("break_en") else "."),
-                "",
-            ]
-        for later in successors(series, every):
-            out += [t["continued_by"].format(name=md(later.name(lang)), id=later.id), ""]
-        described = row.get("source_id", "")
-        if described:
-            level = site.label(
-                site.package.table(series_tbl), "attestation", row["attestation"], lang
-            )
-            out += [
-                f"<p>{t['described_in']}{t['colon']}{source_cell(site, described)} "
-                f"({escape(row.get('locator', ''))}; {escape(level)})</p>",
-                "",
-            ]
-        years = series.years()
-        missing = gaps(years)
-        summary = [
-            [
-                f"<strong>{t['series']}</strong>",
-                escape(year_ranges(years)) or t["none"],
-                escape(year_ranges(missing)) or t["none"],
-                str(len(series.observations)),
-            ]
-        ]
-        groups: dict[tuple[str, str, str], list[int]] = {}
-        for obs in series.observations:
-            groups.setdefault(line_key(obs), []).append(year(obs))
-        order = country_order(site)
-        for key in sorted(groups, key=lambda k: (order.get(k[0], 99), k[2])):
-            ys = sorted(groups[key])
-            summary.append(
-                [
-                    escape(line_label(site, key, lang)),
-                    escape(year_ranges(ys)),
-                    escape(year_ranges(gaps(ys))) or t["none"],
-                    str(len(ys)),
-                ]
-            )
-        header = [t["line"], t["years"], t["gaps"], t["rows"]]
-        out += [f'<div class="japus-coverage" markdown="0">\n{html_table(header, summary)}\n</div>']
-        out.append("")
-        if not series.observations:
-            continue
-        levels = observations.field("attestation").categories or ()
-        counted = Counter(o["attestation"] for o in series.observations)
-        out += [f"**{t['attestation']}**", ""]
-        attest = [
-            [
-                f"<code>{escape(level)}</code> "
-                f"{escape(site.label(observations, 'attestation', level, lang))}",
-                str(counted.get(level, 0)),
-            ]
-            for level in levels
-        ]
-        header = [t["attestation"], t["rows"]]
-        out += [f'<div class="japus-coverage" markdown="0">\n{html_table(header, attest)}\n</div>']
-        out += ["", f"**{t['documents']}**", "", documents_table(site, series, lang), ""]
-    return "\n".join(out)
+    breaks = [
+        {
+            "id": series.id,
+            "name": series.name(lang),
+            "earlier_id": earlier.id,
+            "earlier_name": earlier.name(lang),
+            "change": series.row.get("break_en", ""),
+        }
+        for series in every.values()
+        for earlier in predecessors(series, every)[:1]
+    ]
+    return page(
+        "coverage.md.j2",
+        t=words(lang, "series"),
+        html=Blocks("coverage.html.j2"),
+        observations=OBSERVATIONS,
+        breaks=breaks,
+        series=[coverage(site, s, every, lang) for s in every.values()],
+    )
 
 
 # The pages of this module, by name: added to the site by ``japus_docs`` (see generate).

@@ -326,7 +326,7 @@ def shape_problems(where: str, resource: object) -> list[Problem]:
     found.extend(dialect_problems(f"{where}/dialect", resource.get("dialect", {})))
     schema = resource.get("schema")
     if not isinstance(schema, dict):
-        return found  # reported by resource_problems: give the table schema inline
+        return found  # reported by structure_problems: give the table schema inline
     at = f"{where}/schema"
     found.extend(_typed(at, schema, {"missingValues": FIELD_TYPES["missingValues"]}))
     fields = schema.get("fields")

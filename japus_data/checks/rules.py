@@ -28,6 +28,7 @@ def rule_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator
             yield from _period_problems(table, frame)
     yield from _subset_problems(package, frames)
     yield from _sources_list_problems(package, frames)
+    yield from _enum_problems(package)
     if "student_exchange" in frames and "statistical_series" in frames and "sources" in frames:
         yield from _attestation_problems(package, frames)
     if {"claims", "sources", "student_exchange", "countries"} <= frames.keys():
@@ -162,6 +163,21 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
             yield Problem(
                 DESCRIPTOR_NAME, None, None, f"resource {table.name!r}: {message}", "sources-list"
             )
+
+
+def _enum_problems(package: Package) -> Iterator[Problem]:
+    """Each coded field's ``constraints.enum`` is its categories' values (derived by
+    ``japus-data hash`` for Table Schema v1 readers)."""
+    for table in package.tables:
+        for field in table.fields:
+            enum = field.category_values
+            if enum is not None and field.constraints.get("enum") != enum:
+                message = (
+                    f"field {field.name!r}: constraints.enum is not derived from its "
+                    "categories: run `make hash`"
+                )
+                where = f"resource {table.name!r}: {message}"
+                yield Problem(DESCRIPTOR_NAME, None, None, where, "enum-derived")
 
 
 ATTESTED_TWICE = "two_independent_sources"
