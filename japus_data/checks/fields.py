@@ -192,7 +192,7 @@ def _constraints(
         flag(ok & ~matches, "pattern", lambda v: f"{shown(v)} does not match {c['pattern']!r}")
     # An enum that repeats the categories (derived for Table Schema v1 readers) adds no check:
     # a code outside them is reported once, as outside its categories.
-    if "enum" in c and not (category is not None and c["enum"] == spec.categories):
+    if "enum" in c and not (category is not None and c["enum"] == spec.category_values):
         enum = c["enum"] if isinstance(c["enum"], list) else []
         inside = positions(spec, enum, typed, ok) >= 0
         flag(ok & ~inside, "enum", lambda v: f"{shown(v)} is not one of {enum}")
