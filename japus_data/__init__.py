@@ -46,7 +46,7 @@ __all__ = [
 
 def tables(root: str | Path | None = None) -> list[str]:
     """Names of the tables in the data package, in descriptor order."""
-    from .read import package_at
+    from .verify import package_at
 
     return package_at(root).table_names
 

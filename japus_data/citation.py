@@ -330,9 +330,9 @@ def csl_items(refs: list[Reference]) -> str:
 
 def read_sources(package: Package) -> dict[str, dict[str, str]]:
     """Every row of ``sources.csv`` by source_id, as text (empty cells are '')."""
-    from .read import read_table
+    from .verify import load_frame
 
-    frame = read_table(SOURCES_TABLE, package.root)
+    frame = load_frame(package, SOURCES_TABLE)
     text = frame.to_csv(index=False, date_format="%Y-%m-%d")
     header, *rows = csv_records(text)
     return {row["source_id"]: row for row in (dict(zip(header, r, strict=False)) for r in rows)}
@@ -342,9 +342,9 @@ def table_source_ids(package: Package, name: str) -> list[str]:
     """The sources of a table: the distinct source_id values of its rows, in order of first
     appearance, then any further document its descriptor lists (such as the standard that
     gives its codes)."""
-    from .read import read_table
+    from .verify import load_frame
 
-    frame = read_table(name, package.root)
+    frame = load_frame(package, name)
     rows = [str(v) for v in frame["source_id"].dropna()] if "source_id" in frame.columns else []
     listed = [str(s["source_id"]) for s in package.table(name).sources if "source_id" in s]
     return list(dict.fromkeys(rows + listed))
@@ -366,7 +366,7 @@ def cite(
     table, each further source cited by its rows. ``lang="ja"`` (text style only) gives the
     Japanese form: the package, the 出典 credit of the briefing, then each further source.
     """
-    from .read import package_at
+    from .verify import package_at
 
     if style not in STYLES:
         raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")

@@ -136,7 +136,8 @@ def _validate(path: str | None, fmt: str) -> int:
 
 
 def _list(path: str | None) -> int:
-    from .read import package_at, read_table
+    from .read import read_table
+    from .verify import package_at
 
     root = _root(path) if path else None
     package = package_at(root)
@@ -149,7 +150,8 @@ def _list(path: str | None) -> int:
 
 
 def _show(name: str, path: str | None) -> int:
-    from .read import package_at, read_table
+    from .read import read_table
+    from .verify import package_at
 
     root = _root(path) if path else None
     package_at(root).table(name)  # an unknown table fails before any file is read

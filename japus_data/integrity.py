@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .csvread import sha256_of
 from .descriptor import (
     SCHEMA_HASH,
     parse_package,
@@ -19,7 +20,6 @@ from .descriptor import (
     write_descriptor,
 )
 from .locate import DESCRIPTOR
-from .read import sha256_of
 from .safepath import read_package_file
 
 

@@ -39,10 +39,15 @@ if TYPE_CHECKING:
     from .checks.rows import Rows
 
 
-def validate_package(root: Path) -> Report:
-    """Run every check on the package in ``root``. Never raises on bad data."""
+def validate_package(root: Path, frames: dict[str, pd.DataFrame] | None = None) -> Report:
+    """Run every check on the package in ``root``. Never raises on bad data.
+
+    ``frames``, if given, receives each readable table's typed frame (the loader's dtypes,
+    indexed by row number minus 2): the loader returns it rather than parse the file again.
+    """
     found = Found()
     rows: dict[str, int] = {}
+    frames = {} if frames is None else frames
     try:
         raw = read_descriptor(root)
     except DescriptorError as exc:
@@ -55,7 +60,6 @@ def validate_package(root: Path) -> Report:
         found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
         return found.report(root, rows)
     texts: dict[str, Rows] = {}
-    frames: dict[str, pd.DataFrame] = {}
     for table in package.tables:
         if table.name in unusable:
             continue

@@ -252,16 +252,16 @@ def test_cite_an_unknown_table_raises_one_clear_error() -> None:
 def test_the_command_parses_the_package_once_before_citing(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import japus_data.read
+    import japus_data.verify
 
     calls: list[object] = []
-    real = japus_data.read.package_at
+    real = japus_data.verify.package_at
 
     def counting(root: object) -> Package:
         calls.append(root)
         return real(root)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(japus_data.read, "package_at", counting)
+    monkeypatch.setattr(japus_data.verify, "package_at", counting)
     assert main(["cite", "nope", "--path", str(ROOT)]) == 2
     assert capsys.readouterr().err == (
         f"japus-data: no table 'nope'; tables: {', '.join(TABLES)}\n"
@@ -269,8 +269,8 @@ def test_the_command_parses_the_package_once_before_citing(
     assert len(calls) == 1
     calls.clear()
     assert main(["cite", "--path", str(ROOT)]) == 0
-    # cite() itself, then the loader of sources.csv: the command adds no parse of its own.
-    assert len(calls) == 2
+    # cite() itself; the sources are read from that package: no parse of its own.
+    assert len(calls) == 1
 
 
 BRIEFING_CREDIT = (

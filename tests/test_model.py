@@ -46,7 +46,7 @@ MODEL = {
 # ``Package.raw`` is the descriptor as written, for what reproduces or hashes it.
 RAW_ALLOWED = {
     "japus_data/descriptor.py",
-    "japus_data/read.py",  # schemaHash of the descriptor as written
+    "japus_data/verify.py",  # schemaHash of the descriptor as written
     "japus_data/exports/_common.py",  # Bundle.raw, for the JSON export's copy
     "japus_data/exports/to_json.py",  # writes the descriptor as written
 }

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..csvread import matches_record, sha256_of
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
-from ..read import matches_record, sha256_of
 from ..safepath import read_package_file
 from .codes import Check
 from .problem import Problem, bounded, shown

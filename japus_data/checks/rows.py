@@ -9,16 +9,16 @@ as the loaders' frames are by position: ``index + 2`` is the row number in the f
 from __future__ import annotations
 
 import contextlib
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..csvread import codes_and_texts, read_cells
 from ..descriptor import Table
 from ..fieldspec import field_specs
-from ..read import pandas_dtypes
+from ..fieldtypes import field_type, pandas_dtypes
 from .codes import Check
-from .fields import TYPED_KEYS, check_column
-from .files import Layout, dialect
+from .fields import check_column
+from .files import Layout
 from .problem import PER_CHECK, Omitted, Problem, bounded
 
 if TYPE_CHECKING:
@@ -65,37 +65,6 @@ class Rows:
     problems: list[Problem]
 
 
-def _read(table: Table, layout: Layout, n: int) -> Any:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    delimiter, quote = dialect(table)
-    names = [f"c{k}" for k in range(n)]
-    return pacsv.read_csv(
-        io.BytesIO(layout.text),
-        read_options=pacsv.ReadOptions(
-            column_names=names,
-            skip_rows=1,
-            # A block must hold the longest row (a 50 MB cell is read, then reported).
-            block_size=max(1 << 22, 2 * layout.longest + 1),
-        ),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter,
-            quote_char=quote,
-            double_quote=True,
-            newlines_in_values=layout.newlines_in_values,
-            ignore_empty_lines=False,
-            invalid_row_handler=lambda row: "skip",  # reported from the layout
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            null_values=[],
-        ),
-    )
-
-
 def check_rows(table: Table, layout: Layout) -> Rows:
     import numpy as np
     import pandas as pd
@@ -128,7 +97,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
         problems.append(Omitted(path, None, None, "", Check.MISSING_CELL, missing - len(shown)))
 
     try:
-        arrow = _read(table, layout, n)
+        arrow = read_cells(table, layout.text, n, layout.longest, layout.newlines_in_values)
     except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
         message = f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}"
         problems.append(Problem(path, None, None, message, Check.PARSE))
@@ -149,12 +118,9 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     typed: dict[str, pd.Series] = {}
     index = pd.Index(rows - 2)
     for k, spec in enumerate(field_specs(table)):
-        cells = arrow.column(k).combine_chunks()
-        if len(keep) < len(cells):
-            cells = cells.take(keep)
-        encoded = cells.dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        uniques = pd.Series(pd.array(encoded.dictionary, dtype="str"))
+        codes, uniques = codes_and_texts(arrow.column(k))
+        if len(keep) < len(codes):
+            codes = codes[keep]
         checked = check_column(path, spec, codes, uniques, rows)
         problems.extend(checked.problems)
         columns[spec.name] = Column(
@@ -165,7 +131,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
             checked.ok,
             checked.values,
             checked.key,
-            plain=spec.type not in TYPED_KEYS,
+            plain=not field_type(spec.type).typed_keys,
         )
         column, dtype = checked.typed.set_axis(index), dtypes[spec.name]
         if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:

@@ -65,10 +65,16 @@ def export(fmt: str, out: str | Path, root: str | Path | None = None) -> list[Pa
     problems if the package is invalid, :class:`MissingDependencyError` if the format's
     optional library is missing, and ``ValueError`` for an unknown format.
     """
+    from ..locate import resolve_root
+    from ..validation import validate_package
     from ._common import load_bundle
 
     writer = _writer(fmt)
-    bundle = load_bundle(root)
+    path = resolve_root(root)
+    report = validate_package(path)
+    if not report.valid:
+        raise InvalidPackageError(report)
+    bundle = load_bundle(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     return writer(bundle, out)

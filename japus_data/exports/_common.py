@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Package, Table, parse_package
-from ..locate import resolve_root
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,39 +70,23 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def load_bundle(root: str | Path | None) -> Bundle:
-    """Validate the package at ``root`` (default: installed) and load every table.
-
-    Raises InvalidPackageError with the validator's problems if it is invalid.
-    """
+def load_bundle(path: Path) -> Bundle:
+    """Load every table of the package at ``path``, validated by the caller."""
     from ..read import read_table
-    from ..validation import validate_package
-    from . import InvalidPackageError
 
-    path = resolve_root(root)
-    report = validate_package(path)
-    if not report.valid:
-        raise InvalidPackageError(report)
     package = parse_package(path)
     frames = {name: read_table(name, path) for name in package.table_names}
     return Bundle(package=package, frames=frames)
 
 
-def python_rows(frame: pd.DataFrame) -> list[list[Any]]:
-    """The frame's rows as plain Python values: None for missing, date for dates."""
-    import pandas as pd
+def python_rows(frame: pd.DataFrame, table: Table) -> list[list[Any]]:
+    """The frame's rows as plain Python values (``japus_data.fieldtypes``): None for
+    missing, ``date`` for dates, ``datetime`` (UTC) for datetimes, ``time`` for times."""
+    from ..fieldtypes import python_value
 
-    columns: list[list[Any]] = []
-    for name in frame.columns:
-        series = frame[name]
-        if isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M":
-            values = [None if pd.isna(v) else v.date() for v in series]
-        else:
-            values = [None if pd.isna(v) else _plain(v) for v in series.astype(object)]
-        columns.append(values)
+    kinds = {f.name: "string" if f.categories is not None else f.type for f in table.fields}
+    columns = [
+        [python_value(kinds.get(str(name), "any"), v) for v in frame[name].astype(object)]
+        for name in frame.columns
+    ]
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
-
-
-def _plain(value: Any) -> Any:
-    item = getattr(value, "item", None)  # numpy scalars -> int, float, bool
-    return item() if callable(item) else value

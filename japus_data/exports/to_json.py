@@ -49,7 +49,7 @@ def inline_descriptor(bundle: Bundle) -> dict[str, Any]:
         names = table.field_names
         resource["data"] = [
             {name: _json_value(v) for name, v in zip(names, row, strict=True)}
-            for row in python_rows(bundle.frames[table.name])
+            for row in python_rows(bundle.frames[table.name], table)
         ]
     return descriptor
 

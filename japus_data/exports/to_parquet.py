@@ -1,9 +1,10 @@
 """Parquet: one file per table, Arrow types from the schema, metadata embedded.
 
 Types: ``string`` -> string; a field with ``categories`` -> dictionary<int32, string>;
-``integer`` -> int64 (nullable); ``number`` -> float64; ``boolean`` -> bool; ``date`` ->
-date32. The file's schema metadata holds the table's titles and descriptions (en/ja),
-licence, attribution, sources and citation; each column's metadata its title,
+``integer`` and ``year`` -> int64 (nullable); ``number`` -> float64; ``boolean`` -> bool;
+``date`` -> date32; ``datetime`` -> timestamp[us, UTC]; ``time`` -> time64[us] (see
+``japus_data.fieldtypes``). The file's schema metadata holds the table's titles and
+descriptions (en/ja), licence, attribution, sources and citation; each column's metadata its title,
 descriptions (en/ja), Table Schema type, unit and categories with their labels.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..descriptor import Field, Table
+from ..fieldtypes import arrow_type
 from ..safepath import output_name
 from ._common import Bundle, dumps
 
@@ -20,19 +22,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 REQUIRES = ("pyarrow",)
-
-
-def arrow_type(field: Field) -> pa.DataType:
-    import pyarrow as pa
-
-    if field.categories is not None:
-        return pa.dictionary(pa.int32(), pa.string())
-    return {
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-    }.get(field.type, pa.string())
 
 
 def _field_metadata(bundle: Bundle, table: Table, field: Field) -> dict[str, str]:
@@ -84,6 +73,9 @@ def arrow_table(bundle: Bundle, table: Table) -> pa.Table:
             array: Any = pa.DictionaryArray.from_arrays(indices, dictionary)
         elif field.type == "date":
             array = pa.array(series, from_pandas=True).cast(pa.date32())
+        elif field.type == "time":  # a duration since midnight -> a time of day
+            micros = series.to_numpy(dtype="timedelta64[us]").astype("int64")
+            array = pa.array(micros, mask=series.isna().to_numpy()).cast(target)
         else:
             array = pa.array(series, type=target, from_pandas=True)
         arrays.append(array)

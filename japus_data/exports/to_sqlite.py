@@ -1,13 +1,13 @@
 """SQLite: one database with every table, its keys declared and enforced.
 
-Types: ``integer`` and ``boolean`` (0/1) -> INTEGER, ``number`` -> REAL, everything else
-TEXT; dates are ISO 8601 ``YYYY-MM-DD`` text. Each column has CHECK constraints for what
-its schema states (categories, booleans, date shape, minimum and maximum) and the declared
-type (``typeof``), so that SQLite's type affinity cannot change a value. Foreign keys are
-``DEFERRABLE INITIALLY DEFERRED`` (the tables refer to each other in a cycle: sources ->
-organizations -> countries -> sources), checked when the load commits and again with
-``PRAGMA foreign_key_check``. Metadata tables: ``_package``, ``_tables``, ``_columns``,
-``_categories``.
+Types (``japus_data.fieldtypes``): ``integer``, ``year`` and ``boolean`` (0/1) -> INTEGER,
+``number`` -> REAL, everything else TEXT; dates, datetimes and times are ISO 8601 text.
+Each column has CHECK constraints for what its schema states (categories, booleans, date
+shape, minimum and maximum) and the declared type (``typeof``), so that SQLite's type
+affinity cannot change a value. Foreign keys are ``DEFERRABLE INITIALLY DEFERRED`` (the
+tables refer to each other in a cycle: sources -> organizations -> countries -> sources),
+checked when the load commits and again with ``PRAGMA foreign_key_check``. Metadata tables:
+``_package``, ``_tables``, ``_columns``, ``_categories``.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from typing import Any
 
 from ..descriptor import Field, Table
 from ..errors import JapusDataError
+from ..fieldtypes import field_type
 from ..render import sql_identifier, sql_literal
 from ._common import Bundle, dumps, python_rows
 from .reserved import SQLITE_METADATA_TABLES
 
 REQUIRES: tuple[str, ...] = ()
 FILENAME = "japus-data.sqlite"
-DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 
 
 def sql_type(field: Field) -> str:
-    return {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}.get(field.type, "TEXT")
+    return field_type(field.type).sql
 
 
 def ident(name: str) -> str:
@@ -64,10 +64,9 @@ def _checks(field: Field) -> list[str]:
     checks = [f"typeof({col}) = {literal(typeof)}"]
     if field.categories is not None:
         checks.append(f"{col} IN ({', '.join(literal(c) for c in field.categories)})")
-    if field.type == "boolean":
-        checks.append(f"{col} IN (0, 1)")
-    if field.type == "date":
-        checks.append(f"{col} GLOB {literal(DATE_GLOB)} AND date({col}) IS {col}")
+    check = field_type(field.type).sql_check
+    if check is not None:
+        checks.append(check.format(col=col))
     if field.minimum is not None:
         checks.append(f"{col} >= {_limit(field, 'minimum', field.minimum)}")
     if field.maximum is not None:
@@ -200,7 +199,10 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
         _metadata(con, bundle)
         for table in bundle.package.tables:
             marks = ", ".join("?" for _ in table.fields)
-            rows = [[_sql_value(v) for v in row] for row in python_rows(bundle.frames[table.name])]
+            rows = [
+                [_sql_value(v) for v in row]
+                for row in python_rows(bundle.frames[table.name], table)
+            ]
             con.executemany(f"INSERT INTO {ident(table.name)} VALUES ({marks})", rows)
         con.execute("COMMIT")  # the deferred foreign keys are checked here
         broken = con.execute("PRAGMA foreign_key_check").fetchall()

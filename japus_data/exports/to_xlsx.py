@@ -15,12 +15,13 @@ unchanged: the validator refuses a table name that cannot be a sheet name (see
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JapusDataError
 from ..fieldspec import FORMULA_PREFIXES
+from ..fieldtypes import excel_format
 from ..render import sheet_name_problem, xlsx_text
 from ._common import Bundle, dumps, python_rows
 from .reserved import XLSX_README_SHEET
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 REQUIRES = ("openpyxl",)
 FILENAME = "japus-data.xlsx"
 README = XLSX_README_SHEET
-DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 
 
@@ -45,9 +45,12 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
         cell.number_format = TEXT_FORMAT
         if value.startswith(FORMULA_PREFIXES):
             cell.quotePrefix = True
-    elif isinstance(value, date) and not isinstance(value, datetime):
+    elif isinstance(value, date | time):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            # Excel has no time zones: the instant in UTC, as the type reads it.
+            value = value.astimezone(UTC).replace(tzinfo=None)
         cell.value = value
-        cell.number_format = DATE_FORMAT
+        cell.number_format = excel_format(value)
     else:
         cell.value = value
 
@@ -150,7 +153,7 @@ def write(bundle: Bundle, out: Path) -> list[Path]:
     for table in bundle.package.tables:
         sheets.append(sheet_name(table.name, sheets))
         sheet = workbook.create_sheet(sheets[-1])
-        _rows(sheet, 1, [table.field_names, *python_rows(bundle.frames[table.name])])
+        _rows(sheet, 1, [table.field_names, *python_rows(bundle.frames[table.name], table)])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

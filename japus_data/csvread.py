@@ -1,0 +1,304 @@
+"""The one CSV reader: a table's bytes read by Arrow (``pyarrow.csv``) with its dialect.
+
+Low in the package: the validator's checks and the loader both read through here, and it
+imports neither. It reads each file with the resource's ``dialect`` as the model reads it
+(``Table.dialect``: delimiter and quote character; ``doubleQuote`` is the only quoting the
+structural check accepts). ``read_cells``
+gives every cell as text, dictionary-encoded while parsing (the validator's view);
+``parse_csv`` gives the typed frame (the loader's view), read exactly as the validator reads
+each cell (``japus_data.fieldtypes.parse_values``).
+
+A file whose hash matches the descriptor's record is the file that was validated: then
+``parse_csv(..., verified=True)`` lets Arrow convert the columns whose spelling Arrow reads
+as the validator does (integers, numbers, default dates, strings), with no per-value Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import TYPE_CHECKING, Any
+
+from .errors import JapusDataError
+from .fieldspec import FieldSpec, field_specs
+from .fieldtypes import pandas_dtypes, parse_values
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
+
+    from .descriptor import Table
+
+BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
+
+
+def sha256_of(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def matches_record(table: Table, data: bytes) -> bool:
+    """Whether ``data`` is the file whose hash and size the descriptor records."""
+    return table.hash == sha256_of(data) and table.bytes == len(data)
+
+
+def _parse_options(table: Table, newlines_in_values: bool, skip_invalid: bool) -> Any:
+    import pyarrow.csv as pacsv
+
+    d = table.dialect  # the model's one reading; the structural check refuses the rest
+    return pacsv.ParseOptions(
+        delimiter=d.delimiter,
+        quote_char=d.quote_char,
+        double_quote=True,
+        newlines_in_values=newlines_in_values,
+        ignore_empty_lines=False,
+        invalid_row_handler=(lambda row: "skip") if skip_invalid else None,
+    )
+
+
+def read_cells(
+    table: Table, text: bytes, columns: int, longest: int, newlines_in_values: bool
+) -> pa.Table:
+    """Every record after the header as ``columns`` columns of text, each dictionary-encoded
+    as it is parsed (codes into its distinct texts). Rows with another count of cells are
+    skipped: the validator reports them from the file's layout. Raises ``pyarrow``'s error
+    on text that is not CSV (a quote never closed)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{k}" for k in range(columns)]
+    return pacsv.read_csv(
+        io.BytesIO(text),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=1,
+            # A block must hold the longest row (a 50 MB cell is read, then reported).
+            block_size=max(BLOCK, 2 * longest + 1),
+        ),
+        parse_options=_parse_options(table, newlines_in_values, skip_invalid=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+
+
+def codes_and_texts(
+    column: pa.ChunkedArray, null_text: str = ""
+) -> tuple[npt.NDArray[np.int64], pd.Series]:
+    """A dictionary-encoded column as per-row codes and its distinct texts; a null (a
+    missing value, marked by Arrow) is the text ``null_text``."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if column.num_chunks == 0:
+        return np.zeros(0, np.int64), pd.Series(pd.array([], dtype="str"))
+    if pa.types.is_dictionary(column.type):
+        whole = column.unify_dictionaries().combine_chunks()
+    else:  # text: encoded here, in one pass (cheaper than encoding in each parsed block)
+        whole = column.combine_chunks().dictionary_encode()
+    texts = pd.Series(pd.array(whole.dictionary, dtype="str"))
+    if whole.null_count:
+        indices = whole.indices.fill_null(len(texts))
+        texts = pd.concat([texts, pd.Series([null_text], dtype="str")], ignore_index=True)
+        return indices.to_numpy(zero_copy_only=False).astype(np.int64), texts
+    return whole.indices.to_numpy(zero_copy_only=False).astype(np.int64), texts
+
+
+def _verified_columns(table: Table, specs: list[FieldSpec]) -> dict[str, Any] | None:
+    """The Arrow type to convert each column to while reading a verified file: the types
+    Arrow spells as the validator does (others are read as dictionary-encoded text), or
+    None when the fields' missing values differ (Arrow has one list for the file)."""
+    import pyarrow as pa
+
+    missing = {tuple(s.missing) for s in specs}
+    if len(missing) > 1:
+        return None
+    types: dict[str, Any] = {}
+    for s in specs:
+        plain = s.group_char is None and s.decimal_char == "." and s.bare_number
+        if s.categories is None and s.type == "integer" and plain:
+            types[s.name] = pa.int64()
+        elif s.categories is None and s.type == "number" and plain:
+            types[s.name] = pa.float64()
+        elif s.categories is None and s.type == "date" and s.format == "default":
+            types[s.name] = pa.timestamp("us")  # the loader's unit: no cast after
+        else:  # text: as is, or encoded and parsed per distinct value (``_column``)
+            types[s.name] = pa.string()
+    return types
+
+
+def _read_typed(
+    table: Table, data: bytes, specs: list[FieldSpec], types: dict[str, Any]
+) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(
+            column_names=[s.name for s in specs],
+            skip_rows=1,
+            block_size=max(BLOCK, min(len(data), 1 << 26) // 8),
+        ),
+        parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            null_values=list(specs[0].missing) if specs else [""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+
+
+def _header(table: Table, data: bytes, display_path: str) -> None:
+    """Refuse a file whose header is not the schema's fields, in order."""
+    from .csvtext import first_record
+
+    d = table.dialect
+    end = data.find(b"\n")
+    line = data[: len(data) if end < 0 else end].decode("utf-8", errors="replace")
+    try:
+        labels = first_record(line.removesuffix("\r"), d.delimiter, d.quote_char)
+    except Exception:  # csv.Error: read by the general path, which names the problem
+        labels = []
+    labels = [label.removeprefix("\ufeff") if i == 0 else label for i, label in enumerate(labels)]
+    if labels != table.field_names:
+        raise JapusDataError(
+            f"{display_path}: header {labels} is not the schema's fields {table.field_names}"
+        )
+
+
+def parse_csv(
+    table: Table,
+    data: bytes,
+    display_path: str,
+    unknown_codes: list[tuple[int, str, str]] | None = None,
+    verified: bool = False,
+) -> pd.DataFrame:
+    """Parse a table's bytes with explicit dtypes; never coerce a value silently.
+
+    Each column is read exactly as the validator reads it, from the same field spec
+    (``japus_data.fieldspec.field_spec``): its ``missingValues``, ``trueValues`` /
+    ``falseValues``, ``groupChar`` / ``decimalChar`` / ``bareNumber`` and date ``format``.
+    A cell that is not of its field's type raises; so does a header that is not the
+    schema's fields, or a record with another count of cells.
+
+    A code outside its field's categories raises, unless ``unknown_codes`` is given: every
+    (row, field, value) is collected there and the rest of the table read.
+
+    ``verified``: ``data`` is the file whose hash the descriptor records (validated), so
+    Arrow may convert the columns it spells as the validator does.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    specs = field_specs(table)
+    _header(table, data, display_path)
+    types = _verified_columns(table, specs) if verified else None
+    if types is None:
+        types = {s.name: pa.dictionary(pa.int32(), pa.string()) for s in specs}
+        verified = False
+    try:
+        arrow = _read_typed(table, data, specs, types)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if verified:  # a spelling Arrow reads otherwise: read as text, like any file
+            return parse_csv(table, data, display_path, unknown_codes)
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise JapusDataError(
+            f"{display_path}: cannot be parsed with its schema: {reason}"
+        ) from None
+    dtypes = pandas_dtypes(table)
+    columns = {
+        spec.name: _column(spec, dtypes[spec.name], arrow.column(k), display_path, unknown_codes)
+        for k, spec in enumerate(specs)
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows))
+
+
+def _column(
+    spec: FieldSpec,
+    dtype: Any,
+    column: pa.ChunkedArray,
+    display_path: str,
+    unknown_codes: list[tuple[int, str, str]] | None,
+) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from .checks.fields import positions
+
+    verified = converted = not pa.types.is_dictionary(column.type)
+    if converted and pa.types.is_string(column.type):  # text of a verified file
+        converted = spec.categories is None and spec.type == "string"
+    if converted:  # converted by Arrow (a verified file)
+        if pa.types.is_date32(column.type):
+            column = column.cast(pa.timestamp("us"))
+        target = pd.api.types.pandas_dtype(dtype)
+        mapper = (
+            (lambda t: target) if isinstance(target, pd.api.extensions.ExtensionDtype) else None
+        )
+        series = pd.Series(column.to_pandas(types_mapper=mapper), name=spec.name)
+        return series if series.dtype == target else series.astype(target)
+    if spec.categories is not None and spec.type == "string" and verified:
+        coded = _string_categories(spec, column, dtype)
+        if coded is not None:
+            return coded
+    codes, u = codes_and_texts(column, spec.missing[0] if spec.missing else "")
+    missing = u.isin(spec.missing).to_numpy()
+    ok, typed = parse_values(spec, u, ~missing)
+    wrong = np.flatnonzero((~missing & ~ok)[codes])
+    if len(wrong):
+        row, value = int(wrong[0]) + 2, str(u.iloc[codes[wrong[0]]])
+        raise JapusDataError(
+            f"{display_path}:{row}:{spec.name}: cannot be parsed with its schema: {value!r} is "
+            f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
+        )
+    if isinstance(dtype, pd.CategoricalDtype) and spec.categories is not None:
+        # A cell is its category as the validator reads it: by typed value (``02`` is the
+        # integer category 2), through the one reading (``fields.positions``).
+        position = positions(spec, spec.category_values or [], typed, ok)
+        unknown = np.flatnonzero((~missing & (position < 0))[codes])
+        if len(unknown):
+            rows = [int(i) + 2 for i in unknown]
+            values = [str(u.iloc[codes[i]]) for i in unknown]
+            if unknown_codes is None:
+                raise JapusDataError(
+                    f"{display_path}:{rows[0]}:{spec.name}: {values[0]!r} is not one of "
+                    f"the categories {list(dtype.categories)}"
+                )
+            unknown_codes.extend((row, spec.name, v) for row, v in zip(rows, values, strict=True))
+        category = pd.Categorical.from_codes(position[codes], dtype=dtype)
+        return pd.Series(category, name=spec.name)
+    column_ = pd.Series(typed.array.take(codes), name=spec.name)
+    if missing.any():
+        column_ = column_.where(~missing[codes])
+    return column_.astype(dtype) if column_.dtype != dtype else column_
+
+
+def _string_categories(spec: FieldSpec, column: pa.ChunkedArray, dtype: Any) -> pd.Series | None:
+    """A text field's categories in a verified file, found by Arrow's hash lookup (a cell is
+    its category when it is the same text, as the validator reads it); None if a present
+    cell is none of them, for the general reading to name it."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    listed = pa.array([str(c) for c in spec.categories or []], pa.string())
+    found = pc.index_in(column, value_set=listed)
+    if pc.any(pc.and_(pc.is_null(found), pc.is_valid(column))).as_py():
+        return None
+    codes = (
+        found.fill_null(-1).to_numpy()
+        if isinstance(found, pa.Array)
+        else np.concatenate(
+            [chunk.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in found.chunks]
+            or [np.zeros(0, np.int32)]
+        )
+    )
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), name=spec.name)
