@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from japus_data.validation import validate_package
 
 import japus_data
 from japus_data.checks.descriptor import CHECKED_TYPES
@@ -24,6 +23,7 @@ from japus_data.csvread import parse_csv
 from japus_data.descriptor import parse_package
 from japus_data.fieldtypes import TYPES, arrow_type, field_type, pandas_dtypes
 from japus_data.integrity import refresh_hashes
+from japus_data.validation import validate_package
 
 from .conftest import ROOT, change_descriptor
 
