@@ -86,7 +86,7 @@ def cite(
 ) -> str:
     """How to cite the package, or ``table`` with its sources; style text, apa, apa-md,
     apa-html, bibtex or csl-json; ``lang="ja"`` for the Japanese (出典) form."""
-    from .citation import cite as _cite
+    from .citing import cite as _cite
 
     return _cite(table, style, root, lang)
 

@@ -1,4 +1,6 @@
-"""How to cite the package, or a table together with the sources its rows come from.
+"""Citations of the package and of its sources, in every style: built from metadata and rows
+given to it, never read here (:mod:`japus_data.citing` reads them), so that what derives a
+source's citation (``japus-data hash``) does not depend on the loader.
 
 Every reference is built from one place: the package's own metadata in ``datapackage.json``
 and, for a source, its row in ``sources.csv``. The ``citation`` recorded on each ``sources``
@@ -10,19 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .csvtext import records as csv_records
 from .descriptor import Package
-from .errors import UnknownTableError
 from .render import bibtex, bibtex_key, html, markdown, safe_url, yaml_string
 
 __all__ = [
     "LANGUAGES",
     "STYLES",
     "Reference",
-    "cite",
     "contributor_name",
     "csl_items",
     "japanese_credit",
@@ -150,7 +148,7 @@ def _source_note(row: dict[str, str], titles: dict[str, dict[str, str]]) -> str 
     return " ".join(parts) or None
 
 
-def _source_reference(row: dict[str, str], titles: dict[str, dict[str, str]]) -> Reference:
+def source_reference(row: dict[str, str], titles: dict[str, dict[str, str]]) -> Reference:
     return Reference(
         key=row["source_id"],
         author=row["publisher_en"],
@@ -164,7 +162,7 @@ def _source_reference(row: dict[str, str], titles: dict[str, dict[str, str]]) ->
 
 def source_citation(row: dict[str, str], sources: dict[str, dict[str, str]]) -> str:
     """The full citation of one row of ``sources.csv`` (``sources``: every row by id)."""
-    return format_reference(_source_reference(row, sources), "text")
+    return format_reference(source_reference(row, sources), "text")
 
 
 def _text(ref: Reference) -> str:
@@ -310,7 +308,7 @@ def japanese_credit(row: dict[str, str], package: Package) -> str:
     )
 
 
-def _japanese_package(package: Package) -> str:
+def japanese_package_citation(package: Package) -> str:
     ref = package_reference(package)
     year = f"（{ref.year}）" if ref.year else ""
     title = package.title_ja or ref.title
@@ -326,93 +324,6 @@ def _japanese_package(package: Package) -> str:
 def csl_items(refs: list[Reference]) -> str:
     """CSL-JSON: a list of items, one per reference."""
     return json.dumps([csl_item(r) for r in refs], ensure_ascii=False, indent=2) + "\n"
-
-
-def read_sources(package: Package) -> dict[str, dict[str, str]]:
-    """Every row of ``sources.csv`` by source_id, as text (empty cells are '')."""
-    from .verify import load_frame
-
-    frame = load_frame(package, SOURCES_TABLE)
-    text = frame.to_csv(index=False, date_format="%Y-%m-%d")
-    header, *rows = csv_records(text)
-    return {row["source_id"]: row for row in (dict(zip(header, r, strict=False)) for r in rows)}
-
-
-def table_source_ids(package: Package, name: str) -> list[str]:
-    """The sources of a table: the distinct source_id values of its rows, in order of first
-    appearance, then any further document its descriptor lists (such as the standard that
-    gives its codes)."""
-    from .verify import load_frame
-
-    frame = load_frame(package, name)
-    rows = [str(v) for v in frame["source_id"].dropna()] if "source_id" in frame.columns else []
-    listed = [str(s["source_id"]) for s in package.table(name).sources if "source_id" in s]
-    return list(dict.fromkeys(rows + listed))
-
-
-def cite(
-    table: str | None = None,
-    style: str = "text",
-    root: str | Path | None = None,
-    lang: str = "en",
-) -> str:
-    """How to cite the package, or ``table`` with the sources its rows come from.
-
-    Raises :class:`~japus_data.errors.UnknownTableError` if the package has no ``table``.
-
-    ``style`` is one of ``text``, ``apa``, ``apa-md``, ``apa-html`` (APA 7 with the title in
-    italics, as Markdown or HTML), ``bibtex`` or ``csl-json``. The package reference comes
-    first, then the original briefing (whose terms of use require its credit), then, for a
-    table, each further source cited by its rows. ``lang="ja"`` (text style only) gives the
-    Japanese form: the package, the 出典 credit of the briefing, then each further source.
-    """
-    from .verify import package_at
-
-    if style not in STYLES:
-        raise ValueError(f"unknown citation style {style!r}; styles: {', '.join(STYLES)}")
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; languages: {', '.join(LANGUAGES)}")
-    if lang == "ja" and style != "text":
-        raise ValueError(f"the Japanese citation (--lang ja) has the text format only, not {style}")
-    package = package_at(root)
-    if table is not None and table not in package.table_names:
-        raise UnknownTableError(table, package.table_names)
-    sources = read_sources(package)
-    briefing = [str(s["source_id"]) for s in package.sources if "source_id" in s]
-    ids = list(dict.fromkeys(briefing + (table_source_ids(package, table) if table else [])))
-    refs = [package_reference(package)]
-    refs += [_source_reference(sources[i], sources) for i in ids if i in sources]
-    if style == "csl-json":
-        return csl_items(refs)
-    if lang == "ja":
-        return _cite_ja(package, table, [sources[i] for i in ids if i in sources], briefing)
-    entries = [format_reference(r, style) for r in refs]
-    if style == "bibtex":
-        return "\n\n".join(entries) + "\n"
-    if table is None:
-        head = "Cite the data package and its source:"
-    else:
-        t = package.table(table)
-        head = (
-            f"Cite table {t.name} ({t.title} / {t.title_ja}) of the data package, "
-            "and the sources its rows come from:"
-        )
-    return head + "\n\n" + "\n\n".join(entries) + "\n"
-
-
-def _cite_ja(
-    package: Package, table: str | None, rows: list[dict[str, str]], briefing: list[str]
-) -> str:
-    credits = [japanese_credit(row, package) for row in rows if row["source_id"] in briefing]
-    further = [japanese_source_citation(row) for row in rows if row["source_id"] not in briefing]
-    if table is None:
-        head = "データパッケージとその出典を次のとおり示してください："
-    else:
-        t = package.table(table)
-        head = f"データパッケージの表 {t.name}（{t.title_ja}）と、"
-        head += "その行の出典を次のとおり示してください："
-    entries = [_japanese_package(package), *credits, *further]
-    return head + "\n\n" + "\n\n".join(entries) + "\n"
 
 
 # --- CITATION.cff ------------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def _export(fmt: str, out: str, path: str | None) -> int:
 
 
 def _cite(table: str | None, fmt: str, lang: str, path: str | None) -> int:
-    from .citation import cite
+    from .citing import cite
 
     root = _root(path) if path else None
     try:

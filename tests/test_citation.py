@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 import japus_data
-from japus_data.citation import japanese_date, read_sources, render_cff, source_citation
+from japus_data.citation import japanese_date, render_cff, source_citation
+from japus_data.citing import read_sources
 from japus_data.cli import main
 from japus_data.descriptor import Package, parse_package
 from japus_data.errors import UnknownTableError

@@ -26,7 +26,7 @@ import pytest
 
 import japus_data
 from japus_data import render
-from japus_data.citation import cite
+from japus_data.citing import cite
 from japus_data.descriptor import parse_package
 from japus_data.diff import diff_packages, render_markdown
 from japus_data.errors import JapusDataError
