@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from typing import TYPE_CHECKING, Any
 
 from .errors import JapusDataError
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from .descriptor import Table
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
+# Arrow's parser threads pay off only with cores to spare: on 2 cores, beside the hash
+# thread (``verify.load_frame``), they measured slower than one thread (benchmarks/).
+THREADS = (os.cpu_count() or 1) > 2
 
 
 def sha256_of(data: bytes) -> str:
@@ -128,7 +132,7 @@ def _verified_columns(table: Table, specs: list[FieldSpec]) -> dict[str, Any] | 
         elif s.categories is None and s.type == "date" and s.format == "default":
             types[s.name] = pa.timestamp("us")  # the loader's unit: no cast after
         else:  # text: as is, or encoded and parsed per distinct value (``_column``)
-            types[s.name] = pa.string()
+            types[s.name] = pa.large_string()  # pandas' ``str`` storage: no cast after
     return types
 
 
@@ -143,6 +147,7 @@ def _read_typed(
             column_names=[s.name for s in specs],
             skip_rows=1,
             block_size=max(BLOCK, min(len(data), 1 << 26) // 8),
+            use_threads=THREADS,
         ),
         parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
         convert_options=pacsv.ConvertOptions(
@@ -233,7 +238,7 @@ def _column(
     from .checks.fields import positions
 
     verified = converted = not pa.types.is_dictionary(column.type)
-    if converted and pa.types.is_string(column.type):  # text of a verified file
+    if converted and pa.types.is_large_string(column.type):  # text of a verified file
         converted = spec.categories is None and spec.type == "string"
     if converted:  # converted by Arrow (a verified file)
         if pa.types.is_date32(column.type):
@@ -289,7 +294,7 @@ def _string_categories(spec: FieldSpec, column: pa.ChunkedArray, dtype: Any) -> 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    listed = pa.array([str(c) for c in spec.categories or []], pa.string())
+    listed = pa.array([str(c) for c in spec.categories or []], column.type)
     found = pc.index_in(column, value_set=listed)
     if pc.any(pc.and_(pc.is_null(found), pc.is_valid(column))).as_py():
         return None
