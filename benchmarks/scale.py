@@ -61,7 +61,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
     return {
         "read_csv": [py, "-c", f"import pandas; pandas.read_csv({str(path)!r})"],
         "load": [py, "-c", f"import japus_data; japus_data.load({TABLE!r}, {str(folder)!r})"],
-        "validate": [str(BIN / "japus-data"), "validate", str(folder)],
+        "validate": [str(BIN / "japus-data"), "validate", "--path", str(folder)],
     }
 
 
