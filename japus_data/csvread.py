@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from typing import TYPE_CHECKING, Any
 
 from .errors import JapusDataError
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from .descriptor import Table
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
+# Arrow's parser threads pay off only with cores to spare: on 2 cores, beside the hash
+# thread (``verify.load_frame``), they measured slower than one thread (benchmarks/).
+THREADS = (os.cpu_count() or 1) > 2
 
 
 def sha256_of(data: bytes) -> str:
@@ -127,8 +131,10 @@ def _verified_columns(table: Table, specs: list[FieldSpec]) -> dict[str, Any] | 
             types[s.name] = pa.float64()
         elif s.categories is None and s.type == "date" and s.format == "default":
             types[s.name] = pa.timestamp("us")  # the loader's unit: no cast after
+        elif s.categories is not None:  # a few distinct texts: encoded while parsing
+            types[s.name] = pa.dictionary(pa.int32(), pa.string())
         else:  # text: as is, or encoded and parsed per distinct value (``_column``)
-            types[s.name] = pa.string()
+            types[s.name] = pa.large_string()  # pandas' ``str`` storage: no cast after
     return types
 
 
@@ -143,6 +149,7 @@ def _read_typed(
             column_names=[s.name for s in specs],
             skip_rows=1,
             block_size=max(BLOCK, min(len(data), 1 << 26) // 8),
+            use_threads=THREADS,
         ),
         parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
         convert_options=pacsv.ConvertOptions(
@@ -232,8 +239,8 @@ def _column(
 
     from .checks.fields import positions
 
-    verified = converted = not pa.types.is_dictionary(column.type)
-    if converted and pa.types.is_string(column.type):  # text of a verified file
+    converted = not pa.types.is_dictionary(column.type)
+    if converted and pa.types.is_large_string(column.type):  # text of a verified file
         converted = spec.categories is None and spec.type == "string"
     if converted:  # converted by Arrow (a verified file)
         if pa.types.is_date32(column.type):
@@ -244,10 +251,6 @@ def _column(
         )
         series = pd.Series(column.to_pandas(types_mapper=mapper), name=spec.name)
         return series if series.dtype == target else series.astype(target)
-    if spec.categories is not None and spec.type == "string" and verified:
-        coded = _string_categories(spec, column, dtype)
-        if coded is not None:
-            return coded
     codes, u = codes_and_texts(column, spec.missing[0] if spec.missing else "")
     missing = u.isin(spec.missing).to_numpy()
     ok, typed = parse_values(spec, u, ~missing)
@@ -278,27 +281,3 @@ def _column(
     if missing.any():
         column_ = column_.where(~missing[codes])
     return column_.astype(dtype) if column_.dtype != dtype else column_
-
-
-def _string_categories(spec: FieldSpec, column: pa.ChunkedArray, dtype: Any) -> pd.Series | None:
-    """A text field's categories in a verified file, found by Arrow's hash lookup (a cell is
-    its category when it is the same text, as the validator reads it); None if a present
-    cell is none of them, for the general reading to name it."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    listed = pa.array([str(c) for c in spec.categories or []], pa.string())
-    found = pc.index_in(column, value_set=listed)
-    if pc.any(pc.and_(pc.is_null(found), pc.is_valid(column))).as_py():
-        return None
-    codes = (
-        found.fill_null(-1).to_numpy()
-        if isinstance(found, pa.Array)
-        else np.concatenate(
-            [chunk.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in found.chunks]
-            or [np.zeros(0, np.int32)]
-        )
-    )
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), name=spec.name)

@@ -116,6 +116,22 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     return data.count(b"\n", 0, offset) + 1, names[column] if column < len(names) else None
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8, checked by Arrow over the bytes in place (decoding to a
+    ``str`` builds a copy up to four times the file's size); Python's decoder then locates
+    the first bad byte of a file that is not."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    text = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     """The file must be UTF-8 text: no NUL bytes, nothing else."""
     utf16 = _utf16(data)
@@ -128,6 +144,8 @@ def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     if b"\x00" in data:
         row, name = _locate(table, data, data.index(b"\x00"))
         return [Problem(table.path, row, name, "binary data (NUL bytes), not text", Check.ENCODING)]
+    if _is_utf8(data):
+        return []
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -150,16 +168,16 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         message = "starts with a byte order mark (BOM): save as UTF-8 without BOM"
         problems.append(Problem(table.path, 1, first, message, Check.BOM))
         data = data[len(codecs.BOM_UTF8) :]
-    if not data.strip():
+    if not data[:1].strip() and not data.strip():  # strip copies: only if it may be empty
         problems.append(Problem(table.path, 1, first, "the file is empty: no header", Check.HEADER))
         return None, problems
     delimiter, quote = dialect(table)
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == ord(quote))
     all_newlines = np.flatnonzero(arr == 10)
-    newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
-    delims = np.flatnonzero(arr == ord(delimiter))
-    delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
+    newlines = all_newlines
+    if len(quotes):  # a newline inside a quoted cell ends no record
+        newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(arr)]))
     if starts[-1] == len(arr):  # the file ends with a newline: no record after it
@@ -167,6 +185,9 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
     length = ends - starts - crlf
     blank = length == 0
+    delims = np.flatnonzero(arr == ord(delimiter))
+    if len(quotes):  # a delimiter inside a quoted cell separates nothing
+        delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
     cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
 
