@@ -20,8 +20,8 @@ import io
 import os
 from typing import TYPE_CHECKING, Any
 
+from .descriptor import Field
 from .errors import JapusDataError
-from .fieldspec import FieldSpec, field_specs
 from .fieldtypes import pandas_dtypes, parse_values
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def codes_and_texts(
     return whole.indices.to_numpy(zero_copy_only=False).astype(np.int64), texts
 
 
-def _verified_columns(table: Table, specs: list[FieldSpec]) -> dict[str, Any] | None:
+def _verified_columns(table: Table, specs: list[Field]) -> dict[str, Any] | None:
     """The Arrow type to convert each column to while reading a verified file: the types
     Arrow spells as the validator does (others are read as dictionary-encoded text), or
     None when the fields' missing values differ (Arrow has one list for the file)."""
@@ -138,9 +138,7 @@ def _verified_columns(table: Table, specs: list[FieldSpec]) -> dict[str, Any] | 
     return types
 
 
-def _read_typed(
-    table: Table, data: bytes, specs: list[FieldSpec], types: dict[str, Any]
-) -> pa.Table:
+def _read_typed(table: Table, data: bytes, specs: list[Field], types: dict[str, Any]) -> pa.Table:
     import pyarrow.csv as pacsv
 
     return pacsv.read_csv(
@@ -189,7 +187,7 @@ def parse_csv(
     """Parse a table's bytes with explicit dtypes; never coerce a value silently.
 
     Each column is read exactly as the validator reads it, from the same field spec
-    (``japus_data.fieldspec.field_spec``): its ``missingValues``, ``trueValues`` /
+    (its ``japus_data.descriptor.Field``): its ``missingValues``, ``trueValues`` /
     ``falseValues``, ``groupChar`` / ``decimalChar`` / ``bareNumber`` and date ``format``.
     A cell that is not of its field's type raises; so does a header that is not the
     schema's fields, or a record with another count of cells.
@@ -203,7 +201,7 @@ def parse_csv(
     import pandas as pd
     import pyarrow as pa
 
-    specs = field_specs(table)
+    specs = list(table.fields)
     _header(table, data, display_path)
     types = _verified_columns(table, specs) if verified else None
     if types is None:
@@ -227,7 +225,7 @@ def parse_csv(
 
 
 def _column(
-    spec: FieldSpec,
+    spec: Field,
     dtype: Any,
     column: pa.ChunkedArray,
     display_path: str,

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.codes import Check
 from .checks.problem import shown
-from .fieldspec import FieldSpec
+from .descriptor import Field
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from .descriptor import Field, Table
+    from .descriptor import Table
 
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
@@ -76,7 +76,7 @@ DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 
 Flag = Callable[["pd.Series | npt.NDArray[np.bool_]", str, Callable[[str], str]], None]
 Parsed = tuple["npt.NDArray[np.bool_]", "pd.Series"]
-Parser = Callable[[FieldSpec, "pd.Series", "npt.NDArray[np.bool_]", Flag], Parsed]
+Parser = Callable[[Field, "pd.Series", "npt.NDArray[np.bool_]", Flag], Parsed]
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _int64(text: pd.Series, ok: npt.NDArray[np.bool_]) -> pd.Series:
     return typed.astype("Int64").where(ok)
 
 
-def _numeric(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
+def _numeric(spec: Field, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
     import numpy as np
     import pandas as pd
 
@@ -176,13 +176,13 @@ def _numeric(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag
     return ok, numbers.astype("Float64")
 
 
-def _boolean(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
+def _boolean(spec: Field, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
     ok = s.isin([*spec.true_values, *spec.false_values]).to_numpy()
     flag(present & ~ok, Check.TYPE, lambda v: f"{shown(v)} is not a boolean")
     return ok, s.isin(spec.true_values).astype("boolean").where(ok)
 
 
-def _date(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
+def _date(spec: Field, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
     import numpy as np
     import pandas as pd
 
@@ -201,7 +201,7 @@ def _date(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: F
     return ok, dates.astype("datetime64[us]")
 
 
-def _json(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
+def _json(spec: Field, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
     import numpy as np
 
     kind = spec.type
@@ -218,7 +218,7 @@ def _json(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: F
     return ok, s.astype("str")
 
 
-def _text(spec: FieldSpec, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
+def _text(spec: Field, s: pd.Series, present: npt.NDArray[np.bool_], flag: Flag) -> Parsed:
     """Types read by a pattern (its ``format``'s, else its default's), then typed."""
     import numpy as np
     import pandas as pd
@@ -419,7 +419,7 @@ def python_value(kind: str, value: Any) -> Any:
 
 
 def parse_values(
-    spec: FieldSpec, u: pd.Series, present: npt.NDArray[np.bool_], flag: Flag | None = None
+    spec: Field, u: pd.Series, present: npt.NDArray[np.bool_], flag: Flag | None = None
 ) -> Parsed:
     """Which of the distinct texts ``u`` are of the field's type, and their typed values:
     the one reading of a cell, for the validator (which passes ``flag``) and the loader."""

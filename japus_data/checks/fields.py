@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..fieldspec import ALLOW_FORMULA, FORMULA_PREFIXES, FieldSpec, values_of
+from ..descriptor import ALLOW_FORMULA, FORMULA_PREFIXES, Field, values_of
 from ..fieldtypes import Flag, _fullmatch, field_type, parse_values
 from .codes import Check
 from .problem import Problem, bounded, shown
@@ -43,7 +43,7 @@ class Checked:
 
 def check_column(
     path: str,
-    spec: FieldSpec,
+    spec: Field,
     codes: npt.NDArray[np.int64],
     u: pd.Series,
     rows: npt.NDArray[np.int64],
@@ -106,7 +106,7 @@ def check_column(
     return Checked(problems, result, missing, ok, values, key_codes(spec, values), category)
 
 
-def key_codes(spec: FieldSpec, values: pd.Series) -> npt.NDArray[np.int64]:
+def key_codes(spec: Field, values: pd.Series) -> npt.NDArray[np.int64]:
     """Per distinct text: a code shared by the texts whose typed values are equal. Texts
     that are not of the field's type (NA in ``values``) keep a code of their own (they are
     reported as such)."""
@@ -123,7 +123,7 @@ def key_codes(spec: FieldSpec, values: pd.Series) -> npt.NDArray[np.int64]:
     return codes
 
 
-def listed_values(spec: FieldSpec, items: list[Any]) -> pd.Series:
+def listed_values(spec: Field, items: list[Any]) -> pd.Series:
     """A list of the descriptor's values (``categories``, ``enum``) as typed values, read by
     the same parse as the cells: NA where one is not of the field's type."""
     import numpy as np
@@ -144,7 +144,7 @@ def listed_values(spec: FieldSpec, items: list[Any]) -> pd.Series:
 
 
 def positions(
-    spec: FieldSpec, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
+    spec: Field, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.int64]:
     """Per distinct value (``typed``, of the field's type where ``ok``): the position in
     ``items`` (``categories`` or ``enum``) of the first item with the same typed value, or
@@ -163,7 +163,7 @@ def positions(
     return np.where(ok, where, -1).astype(np.int64)
 
 
-def _limit(spec: FieldSpec, value: Any) -> Any:
+def _limit(spec: Field, value: Any) -> Any:
     import pandas as pd
 
     if spec.type == "date":
@@ -177,7 +177,7 @@ def _limit(spec: FieldSpec, value: Any) -> Any:
 
 
 def _constraints(
-    spec: FieldSpec,
+    spec: Field,
     s: pd.Series,
     typed: pd.Series,
     ok: npt.NDArray[np.bool_],

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..csvread import codes_and_texts, read_cells
 from ..descriptor import Table
-from ..fieldspec import field_specs
 from ..fieldtypes import field_type, pandas_dtypes
 from .codes import Check
 from .fields import check_column
@@ -117,7 +116,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     columns: dict[str, Column] = {}
     typed: dict[str, pd.Series] = {}
     index = pd.Index(rows - 2)
-    for k, spec in enumerate(field_specs(table)):
+    for k, spec in enumerate(table.fields):
         codes, uniques = codes_and_texts(arrow.column(k))
         if len(keep) < len(codes):
             codes = codes[keep]

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..descriptor import FORMULA_PREFIXES
 from ..errors import JapusDataError
-from ..fieldspec import FORMULA_PREFIXES
 from ..fieldtypes import excel_format
 from ..render import sheet_name_problem, xlsx_text
 from ._common import Bundle, dumps, python_rows
