@@ -8,17 +8,18 @@ gives every cell as text, dictionary-encoded while parsing (the validator's view
 ``parse_csv`` gives the typed frame (the loader's view), read exactly as the validator reads
 each cell (``japus_data.fieldtypes.parse_values``).
 
-A file whose hash matches the descriptor's record is the file that was validated: then
-``parse_csv(..., verified=True)`` lets Arrow convert the columns whose spelling Arrow reads
-as the validator does (integers, numbers, default dates, strings), with no per-value Python.
+A file whose hash matches the descriptor's record is the file that was validated:
+``read_recorded`` reads it in blocks through a hashing reader (what Arrow parsed is what
+was hashed, and the file is never held whole), and lets Arrow convert the columns whose
+spelling Arrow reads as the validator does (integers, numbers, default dates, text, text
+categories), with no per-value Python. Its frame is used only if the hash then matches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .descriptor import Field
 from .errors import JapusDataError
@@ -33,9 +34,12 @@ if TYPE_CHECKING:
     from .descriptor import Table
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
-# Arrow's parser threads pay off only with cores to spare: on 2 cores, beside the hash
-# thread (``verify.load_frame``), they measured slower than one thread (benchmarks/).
-THREADS = (os.cpu_count() or 1) > 2
+# A verified file is read in blocks this size, parsed on Arrow's threads (one block per
+# thread at a time); 16 MB measured best at 10^6 rows on 2 cores (benchmarks/scale.py).
+VERIFIED_BLOCK = 1 << 24
+# The most of a file's start kept to check its header: a longer header line is not the
+# schema's fields (it is read by the general path, which says what it is).
+HEAD = 1 << 20
 
 
 def sha256_of(data: bytes) -> str:
@@ -116,7 +120,9 @@ def codes_and_texts(
 def _verified_columns(table: Table, specs: list[Field]) -> dict[str, Any] | None:
     """The Arrow type to convert each column to while reading a verified file: the types
     Arrow spells as the validator does (others are read as dictionary-encoded text), or
-    None when the fields' missing values differ (Arrow has one list for the file)."""
+    None when the fields' missing values differ (Arrow has one list for the file). Text
+    categories are read as text and matched to their categories after (``_column``):
+    Arrow's dictionary encoding while parsing measured twice the cost of plain text."""
     import pyarrow as pa
 
     missing = {tuple(s.missing) for s in specs}
@@ -131,6 +137,8 @@ def _verified_columns(table: Table, specs: list[Field]) -> dict[str, Any] | None
             types[s.name] = pa.float64()
         elif s.categories is None and s.type == "date" and s.format == "default":
             types[s.name] = pa.timestamp("us")  # the loader's unit: no cast after
+        elif s.categories is not None and s.type == "string":  # matched after, in C++
+            types[s.name] = pa.large_string()
         elif s.categories is not None:  # a few distinct texts: encoded while parsing
             types[s.name] = pa.dictionary(pa.int32(), pa.string())
         else:  # text: as is, or encoded and parsed per distinct value (``_column``)
@@ -138,16 +146,18 @@ def _verified_columns(table: Table, specs: list[Field]) -> dict[str, Any] | None
     return types
 
 
-def _read_typed(table: Table, data: bytes, specs: list[Field], types: dict[str, Any]) -> pa.Table:
+def _read_typed(
+    table: Table, source: Any, specs: list[Field], types: dict[str, Any], threads: bool
+) -> pa.Table:
     import pyarrow.csv as pacsv
 
     return pacsv.read_csv(
-        io.BytesIO(data),
+        source,
         read_options=pacsv.ReadOptions(
             column_names=[s.name for s in specs],
             skip_rows=1,
-            block_size=max(BLOCK, min(len(data), 1 << 26) // 8),
-            use_threads=THREADS,
+            block_size=VERIFIED_BLOCK if threads else BLOCK,
+            use_threads=threads,
         ),
         parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
         convert_options=pacsv.ConvertOptions(
@@ -159,18 +169,26 @@ def _read_typed(table: Table, data: bytes, specs: list[Field], types: dict[str, 
     )
 
 
-def _header(table: Table, data: bytes, display_path: str) -> None:
-    """Refuse a file whose header is not the schema's fields, in order."""
+def _labels(table: Table, data: bytes) -> list[str] | None:
+    """The labels of the header line at the start of ``data``; None if ``data`` holds no
+    whole line or the line is not CSV."""
     from .csvtext import first_record
 
     d = table.dialect
     end = data.find(b"\n")
-    line = data[: len(data) if end < 0 else end].decode("utf-8", errors="replace")
+    if end < 0:
+        return None
+    line = data[:end].decode("utf-8", errors="replace")
     try:
         labels = first_record(line.removesuffix("\r"), d.delimiter, d.quote_char)
     except Exception:  # csv.Error: read by the general path, which names the problem
-        labels = []
-    labels = [label.removeprefix("\ufeff") if i == 0 else label for i, label in enumerate(labels)]
+        return None
+    return [label.removeprefix("\ufeff") if i == 0 else label for i, label in enumerate(labels)]
+
+
+def _header(table: Table, data: bytes, display_path: str) -> None:
+    """Refuse a file whose header is not the schema's fields, in order."""
+    labels = _labels(table, data if b"\n" in data else data + b"\n") or []
     if labels != table.field_names:
         raise JapusDataError(
             f"{display_path}: header {labels} is not the schema's fields {table.field_names}"
@@ -182,7 +200,6 @@ def parse_csv(
     data: bytes,
     display_path: str,
     unknown_codes: list[tuple[int, str, str]] | None = None,
-    verified: bool = False,
 ) -> pd.DataFrame:
     """Parse a table's bytes with explicit dtypes; never coerce a value silently.
 
@@ -194,34 +211,98 @@ def parse_csv(
 
     A code outside its field's categories raises, unless ``unknown_codes`` is given: every
     (row, field, value) is collected there and the rest of the table read.
-
-    ``verified``: ``data`` is the file whose hash the descriptor records (validated), so
-    Arrow may convert the columns it spells as the validator does.
     """
-    import pandas as pd
     import pyarrow as pa
 
     specs = list(table.fields)
     _header(table, data, display_path)
-    types = _verified_columns(table, specs) if verified else None
-    if types is None:
-        types = {s.name: pa.dictionary(pa.int32(), pa.string()) for s in specs}
-        verified = False
+    types = {s.name: pa.dictionary(pa.int32(), pa.string()) for s in specs}
     try:
-        arrow = _read_typed(table, data, specs, types)
+        arrow = _read_typed(table, io.BytesIO(data), specs, types, threads=False)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        if verified:  # a spelling Arrow reads otherwise: read as text, like any file
-            return parse_csv(table, data, display_path, unknown_codes)
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise JapusDataError(
             f"{display_path}: cannot be parsed with its schema: {reason}"
         ) from None
+    return _frame(table, specs, arrow, display_path, unknown_codes)
+
+
+def _frame(
+    table: Table,
+    specs: list[Field],
+    arrow: pa.Table,
+    display_path: str,
+    unknown_codes: list[tuple[int, str, str]] | None,
+) -> pd.DataFrame:
+    import pandas as pd
+
     dtypes = pandas_dtypes(table)
     columns = {
         spec.name: _column(spec, dtypes[spec.name], arrow.column(k), display_path, unknown_codes)
         for k, spec in enumerate(specs)
     }
-    return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows))
+    return pd.DataFrame(columns, index=pd.RangeIndex(arrow.num_rows), copy=False)
+
+
+class HashingReader(io.RawIOBase):
+    """A binary file read once, front to back, hashed (sha256) as it is read: the bytes a
+    reader parsed through it are the bytes hashed. Keeps the first ``HEAD`` bytes."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self._raw.read(-1 if size is None else size)
+        self._sha.update(data)  # releases the GIL on large blocks: Arrow parses meanwhile
+        if len(self.head) < HEAD:
+            self.head += data[: HEAD - len(self.head)]
+        self.size += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(memoryview(buffer)))
+        memoryview(buffer).cast("B")[: len(data)] = data
+        return len(data)
+
+    def digest(self) -> str:
+        """The sha256 of the whole file: what was not read yet is read now."""
+        while self.read(BLOCK):
+            pass
+        return "sha256:" + self._sha.hexdigest()
+
+
+def read_recorded(
+    table: Table, handle: BinaryIO, display_path: str
+) -> tuple[pd.DataFrame | None, str, int]:
+    """Read the open file of a table whose hash the descriptor records, in blocks, with
+    Arrow converting the columns it spells as the validator does; and hash it as it is
+    read. Returns the frame (None when the fast read does not apply: the general read
+    decides), the file's sha256 and its size. The frame may be used only if they match
+    the record: it is then the file that was validated."""
+    import pyarrow as pa
+
+    specs = list(table.fields)
+    reader = HashingReader(handle)
+    types = _verified_columns(table, specs)
+    frame = None
+    if types is not None:
+        try:
+            arrow = _read_typed(table, reader, specs, types, threads=True)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            arrow = None  # a spelling Arrow reads otherwise: the general read decides
+        if arrow is not None and _labels(table, reader.head) == table.field_names:
+            try:
+                frame = _frame(table, specs, arrow, display_path, None)
+            except JapusDataError:
+                frame = None
+    return frame, reader.digest(), reader.size
 
 
 def _column(
@@ -239,6 +320,8 @@ def _column(
 
     converted = not pa.types.is_dictionary(column.type)
     if converted and pa.types.is_large_string(column.type):  # text of a verified file
+        if spec.categories is not None and spec.type == "string":
+            return _text_categories(spec, dtype, column, display_path)
         converted = spec.categories is None and spec.type == "string"
     if converted:  # converted by Arrow (a verified file)
         if pa.types.is_date32(column.type):
@@ -279,3 +362,21 @@ def _column(
     if missing.any():
         column_ = column_.where(~missing[codes])
     return column_.astype(dtype) if column_.dtype != dtype else column_
+
+
+def _text_categories(
+    spec: Field, dtype: Any, column: pa.ChunkedArray, display_path: str
+) -> pd.Series:
+    """A verified file's text category column: each cell's position among the categories,
+    found by Arrow (a text is its category when equal, as the validator reads text)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    levels = pa.array(spec.categories or (), pa.large_string())
+    found = pc.index_in(column, value_set=levels)
+    outside = pc.and_(pc.is_null(found), pc.is_valid(column))
+    if pc.any(outside).as_py():
+        raise JapusDataError(f"{display_path}: {spec.name}: a code outside its categories")
+    codes = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), name=spec.name)

@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
 
 from .checks.codes import Check
 from .errors import PackageFileError
@@ -29,6 +32,8 @@ __all__ = [
     "MAX_DESCRIPTOR_BYTES",
     "NAME",
     "name_problem",
+    "open_package_file",
+    "open_regular_file",
     "output_name",
     "path_problem",
     "path_text_problem",
@@ -102,10 +107,10 @@ def path_problem(root: Path, path: object) -> str | None:
     return None
 
 
-def read_regular_file(path: Path, label: str, max_bytes: int | None = None) -> bytes:
-    """The bytes of ``path`` if it is a regular file (checked on the open file, without
-    blocking on a FIFO) of at most ``max_bytes``; else :class:`PackageFileError` naming
-    ``label``."""
+@contextmanager
+def open_regular_file(path: Path, label: str) -> Iterator[BinaryIO]:
+    """``path`` opened for reading if it is a regular file (checked on the open file,
+    without blocking on a FIFO); else :class:`PackageFileError` naming ``label``."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -119,20 +124,39 @@ def read_regular_file(path: Path, label: str, max_bytes: int | None = None) -> b
         if not stat.S_ISREG(mode):
             raise PackageFileError(label, f"is {_kind(mode)}, not a regular file", Check.PATH)
         try:
-            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+            yield handle
         except OSError as exc:
             raise PackageFileError(label, f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_regular_file(path: Path, label: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; else
+    :class:`PackageFileError` naming ``label``."""
+    with open_regular_file(path, label) as handle:
+        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     if max_bytes is not None and len(data) > max_bytes:
         raise PackageFileError(label, f"is larger than {max_bytes} bytes", Check.PATH)
     return data
 
 
+@contextmanager
+def open_package_file(root: Path, path: str) -> Iterator[BinaryIO]:
+    """The package file at resource path ``path`` opened for reading, if the path is safe
+    (for reading a large file in blocks rather than whole)."""
+    with open_regular_file(_safe(root, path), path) as handle:
+        yield handle
+
+
 def read_package_file(root: Path, path: str, max_bytes: int | None = None) -> bytes:
     """The bytes of the package file at resource path ``path``, if the path is safe."""
+    return read_regular_file(_safe(root, path), path, max_bytes)
+
+
+def _safe(root: Path, path: str) -> Path:
     why = path_problem(root, path)
     if why:
         raise PackageFileError(str(path), why, Check.PATH)
-    return read_regular_file(root / path, path, max_bytes)
+    return root / path
 
 
 def name_problem(name: object) -> str | None:

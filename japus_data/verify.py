@@ -4,24 +4,23 @@ that passes validation as a whole now.
 Above the validator, below the loader (``japus_data.read``) and citation: ``load_frame``
 returns a table's typed frame, without its metadata. A file whose sha256 and size match
 the descriptor's record (and a current ``schemaHash``) is the file that was validated: it is
-read by Arrow with the schema's types, and pandera is not imported. A package that differs
-is validated once, and the frame the validator built is returned: the file is not parsed
-again.
+read by Arrow with the schema's types as it is hashed, and pandera is not imported. A
+package that differs is validated once, and the frame the validator built is returned: the
+file is not parsed again.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csvread import parse_csv, sha256_of
+from .csvread import parse_csv, read_recorded, sha256_of
 from .descriptor import SCHEMA_HASH, Package, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .locate import DESCRIPTOR, resolve_root
-from .safepath import read_package_file
+from .safepath import open_package_file, read_package_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,24 +41,22 @@ def load_frame(package: Package, name: str) -> pd.DataFrame:
         table = package.table(name)
     except KeyError as exc:
         raise JapusDataError(str(exc.args[0])) from None
-    data = read_package_file(package.root, table.path)
-    # Hash while Arrow parses (hashlib releases the GIL): the typed read of a file that
-    # turns out to differ from its record is discarded, never returned.
-    with ThreadPoolExecutor(1) as pool:
-        digest = pool.submit(sha256_of, data)
-        try:
-            frame: pd.DataFrame | None = parse_csv(table, data, table.path, verified=True)
-        except JapusDataError:
-            frame = None
-        recorded = table.hash == digest.result() and table.bytes == len(data)
-    validated = verify_package(package, {table.path: (digest.result(), len(data))})
+    # Hashed as Arrow parses it: the typed read of a file that turns out to differ from
+    # its record is discarded, never returned.
+    with open_package_file(package.root, table.path) as handle:
+        frame, digest, size = read_recorded(table, handle, table.path)
+    validated = verify_package(package, {table.path: (digest, size)})
     if validated is not None and name in validated:
         import pandas as pd
 
         frame = validated[name]
         return frame.set_axis(pd.RangeIndex(len(frame)))
-    if recorded and frame is not None:
+    if frame is not None and table.hash == digest and table.bytes == size:
         return frame
+    # The recorded file, spelled in a way the fast read leaves to the general one.
+    data = read_package_file(package.root, table.path)
+    if sha256_of(data) != digest or len(data) != size:
+        raise JapusDataError(f"{table.path}: changed while it was being read; load it again")
     return parse_csv(table, data, table.path)
 
 

@@ -19,7 +19,7 @@ import pytest
 import japus_data
 from japus_data.checks.descriptor import CHECKED_TYPES
 from japus_data.codegen import render_models
-from japus_data.csvread import parse_csv
+from japus_data.csvread import parse_csv, read_recorded, sha256_of
 from japus_data.descriptor import parse_package
 from japus_data.fieldtypes import TYPES, arrow_type, field_type, pandas_dtypes
 from japus_data.integrity import refresh_hashes
@@ -120,9 +120,14 @@ def test_a_verified_file_reads_as_a_general_read_and_as_the_validator_frame(
     package = parse_package(typed_root)
     for table in package.tables:
         data = (typed_root / table.path).read_bytes()
-        fast = parse_csv(table, data, table.path, verified=True)
+        with (typed_root / table.path).open("rb") as handle:
+            fast, digest, size = read_recorded(table, handle, table.path)
+        assert (digest, size) == (sha256_of(data), len(data))
         general = parse_csv(table, data, table.path)
-        pd.testing.assert_frame_equal(fast, general, check_exact=True)
+        # ``+7`` is an integer Arrow does not read: that table takes the general read.
+        assert (fast is None) == (table.name == TABLE), table.name
+        if fast is not None:
+            pd.testing.assert_frame_equal(fast, general, check_exact=True)
     frames: dict[str, pd.DataFrame] = {}
     validate_package(typed_root, frames=frames)
     for name, frame in frames.items():
@@ -184,8 +189,8 @@ def test_a_changed_file_is_validated_once_and_its_frame_returned(
     validations: list[Path] = []
     real_validate = japus_data.validation.validate_package
 
-    def parse(*args: Any, verified: bool = False, **kw: Any) -> None:
-        parsed.append(verified)  # the typed read hashing runs beside, discarded here
+    def parse(*args: Any, **kw: Any) -> None:
+        parsed.append(True)  # a parse after the validation
 
     def validate(root: Path, **kw: Any) -> Any:
         validations.append(root)
@@ -197,7 +202,7 @@ def test_a_changed_file_is_validated_once_and_its_frame_returned(
         warnings.simplefilter("always")
         frame = japus_data.load(TABLE, typed_root)
     assert validations == [typed_root]  # once
-    assert False not in parsed  # the validator's frame is returned: no parse after it
+    assert parsed == []  # the validator's frame is returned: no parse after it
     assert isinstance(frame.index, pd.RangeIndex) and len(frame) == 4
     assert frame["year"].tolist() == [2024, 1868, pd.NA, 2000]
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import japus_data
+from japus_data.csvread import read_recorded, sha256_of
 from japus_data.descriptor import parse_package
+from japus_data.integrity import refresh_hashes
 from japus_data.read import parse_csv
 
 from .conftest import ROOT, edit_file
@@ -111,6 +113,24 @@ def test_unknown_code_is_never_turned_into_a_missing_value() -> None:
     bad = (ROOT / directions.path).read_bytes().replace(b"US,inbound,", b"US,sideways,", 1)
     with pytest.raises(japus_data.JapusDataError, match=r"student_exchange.csv:2:direction"):
         parse_csv(directions, bad, directions.path)
+
+
+def test_the_recorded_read_leaves_an_unknown_code_to_the_general_read(tmp_path: Path) -> None:
+    table = parse_package(ROOT).table("student_exchange")
+    bad = (ROOT / table.path).read_bytes().replace(b"US,inbound,", b"US,sideways,", 1)
+    (tmp_path / "t.csv").write_bytes(bad)
+    with (tmp_path / "t.csv").open("rb") as handle:
+        frame, digest, size = read_recorded(table, handle, table.path)
+    assert frame is None
+    assert (digest, size) == (sha256_of(bad), len(bad))  # the whole file, read once
+
+
+def test_a_recorded_but_unvalidated_unknown_code_is_refused(package_copy: Path) -> None:
+    path = package_copy / "resources" / "student_exchange.csv"
+    edit_file(path, lambda t: t.replace("US,inbound,", "US,sideways,", 1))
+    refresh_hashes(package_copy)  # recorded without validating: the loader must still refuse
+    with pytest.raises(japus_data.JapusDataError, match=r"student_exchange.csv:2:direction"):
+        japus_data.load_student_exchange(package_copy)
 
 
 def test_a_non_integer_count_is_an_error_not_a_float() -> None:
