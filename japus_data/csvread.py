@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .descriptor import Field
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
 # A verified file is read in blocks this size, parsed on Arrow's threads (one block per
-# thread at a time); 16 MB measured best at 10^6 rows on 2 cores (benchmarks/scale.py).
+# thread at a time) when it has more than one; 16 MB measured best at 10^6 rows on 2 cores.
 VERIFIED_BLOCK = 1 << 24
 # The most of a file's start kept to check its header: a longer header line is not the
 # schema's fields (it is read by the general path, which says what it is).
@@ -147,7 +148,7 @@ def _verified_columns(table: Table, specs: list[Field]) -> dict[str, Any] | None
 
 
 def _read_typed(
-    table: Table, source: Any, specs: list[Field], types: dict[str, Any], threads: bool
+    table: Table, source: Any, specs: list[Field], types: dict[str, Any], block: int, threads: bool
 ) -> pa.Table:
     import pyarrow.csv as pacsv
 
@@ -156,7 +157,7 @@ def _read_typed(
         read_options=pacsv.ReadOptions(
             column_names=[s.name for s in specs],
             skip_rows=1,
-            block_size=VERIFIED_BLOCK if threads else BLOCK,
+            block_size=block,
             use_threads=threads,
         ),
         parse_options=_parse_options(table, newlines_in_values=True, skip_invalid=False),
@@ -218,7 +219,8 @@ def parse_csv(
     _header(table, data, display_path)
     types = {s.name: pa.dictionary(pa.int32(), pa.string()) for s in specs}
     try:
-        arrow = _read_typed(table, io.BytesIO(data), specs, types, threads=False)
+        block = max(BLOCK, min(len(data), 1 << 26) // 8)
+        arrow = _read_typed(table, io.BytesIO(data), specs, types, block, threads=False)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise JapusDataError(
@@ -294,7 +296,8 @@ def read_recorded(
     frame = None
     if types is not None:
         try:
-            arrow = _read_typed(table, reader, specs, types, threads=True)
+            threads = os.fstat(handle.fileno()).st_size > VERIFIED_BLOCK  # > one block
+            arrow = _read_typed(table, reader, specs, types, VERIFIED_BLOCK, threads)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             arrow = None  # a spelling Arrow reads otherwise: the general read decides
         if arrow is not None and _labels(table, reader.head) == table.field_names:
