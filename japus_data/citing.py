@@ -4,6 +4,7 @@ from, read through the hash-verified loader and worded by :mod:`japus_data.citat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .citation import (
     LANGUAGES,
@@ -17,9 +18,11 @@ from .citation import (
     package_reference,
     source_reference,
 )
-from .csvtext import records as csv_records
 from .descriptor import Package
 from .errors import UnknownTableError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["cite", "read_sources", "table_source_ids"]
 
@@ -29,9 +32,18 @@ def read_sources(package: Package) -> dict[str, dict[str, str]]:
     from .verify import load_frame
 
     frame = load_frame(package, SOURCES_TABLE)
-    text = frame.to_csv(index=False, date_format="%Y-%m-%d")
-    header, *rows = csv_records(text)
-    return {row["source_id"]: row for row in (dict(zip(header, r, strict=False)) for r in rows)}
+    columns = {name: _texts(frame[name]) for name in frame.columns}
+    rows = (dict(zip(columns, cells, strict=True)) for cells in zip(*columns.values(), strict=True))
+    return {row["source_id"]: row for row in rows}
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """A typed column's values as text: dates as ISO 8601 dates, a missing value as ''."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
+        column = column.dt.strftime("%Y-%m-%d")
+    return ["" if pd.isna(value) else str(value) for value in column]
 
 
 def table_source_ids(package: Package, name: str) -> list[str]:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from .descriptor import Table
+    from .descriptor import Dialect, Table
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
 # A verified file is read in blocks this size, parsed on Arrow's threads (one block per
@@ -383,3 +383,73 @@ def _text_categories(
         raise JapusDataError(f"{display_path}: {spec.name}: a code outside its categories")
     codes = found.fill_null(-1).to_numpy(zero_copy_only=False)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), name=spec.name)
+
+
+def text_records(data: bytes, dialect: Dialect) -> list[tuple[str, ...]]:
+    """Every record of a CSV file (the header first) as its cells' text, exactly as written,
+    read by Arrow with the dialect; blank lines are no records. A UTF-8 byte order mark is
+    not part of the first cell.
+
+    A file Arrow cannot read as one table of text (records of different lengths, a quote
+    never closed, bytes that are not UTF-8) is read by ``csvtext.records``, which keeps
+    ragged records as they are, and raises ``UnicodeDecodeError`` or ``csv.Error`` on what
+    it cannot read. Both read a well-formed file identically (``tests/test_csvread.py``).
+    """
+    from .csvtext import records
+
+    # Arrow cannot read a file of one record without a newline after it.
+    whole = data if data.endswith((b"\n", b"\r")) else data + b"\n"
+    end = whole.find(b"\n")
+    width = whole[:end].count(dialect.delimiter.encode("utf-8")) + 1  # the first line's cells
+    arrow = _text_table(whole, dialect, width, end)
+    if arrow is not None and arrow.num_columns > width:  # the header spans lines: once more
+        arrow = _text_table(whole, dialect, arrow.num_columns, end)
+    if arrow is None or not _all_text(arrow):
+        text = data.decode("utf-8-sig")
+        return [tuple(r) for r in records(text, dialect.delimiter, dialect.quote_char) if r]
+    return list(zip(*(column.to_pylist() for column in arrow.columns), strict=True))
+
+
+def _all_text(arrow: pa.Table) -> bool:
+    import pyarrow as pa
+
+    return all(t == pa.string() for t in arrow.schema.types)
+
+
+def _text_table(data: bytes, dialect: Dialect, width: int, first_line: int) -> pa.Table | None:
+    """Every record as ``width`` or more columns of text (columns past ``width`` are typed by
+    Arrow's guess); None if Arrow cannot read it so (a ragged record among them)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    ragged: list[object] = []
+
+    def skip(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True,  # the header is read as the first record
+                block_size=max(BLOCK, 2 * first_line + 1),
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect.delimiter,
+                quote_char=dialect.quote_char,
+                double_quote=True,
+                newlines_in_values=True,
+                ignore_empty_lines=True,
+                invalid_row_handler=skip,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{k}": pa.string() for k in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return None if ragged else arrow

@@ -1,9 +1,11 @@
-"""CSV text read with the standard library's ``csv`` module, with no limit on a cell's size.
+"""CSV text read with the standard library's ``csv`` module, with no limit on a cell's size:
+a header line, and the files Arrow cannot read as one table of text (``csvread.
+text_records`` reads every file as text through Arrow first; ragged records come here).
 
 ``csv`` refuses a field over 131,072 characters (``csv.field_size_limit``), a limit the
 validator's Arrow reader does not have: a cell the validator accepts must be readable
 everywhere the package is read as text (the diff, the header, error locations). Every use of
-``csv.reader`` in japus-data goes through ``records`` here.
+``csv.reader`` in japus-data goes through here.
 
 Standard library only.
 """

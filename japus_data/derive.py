@@ -71,14 +71,13 @@ def source_entry(row: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]) 
 def _csv_columns(package: Package, table: Table, names: list[str]) -> dict[str, list[str]]:
     """The text of some columns of a table's file, read as written (before any hash is
     recorded, so without the loader's verification)."""
-    from .csvtext import records
+    from .csvread import text_records
     from .safepath import read_package_file
 
     if not names:
         return {}
-    text = read_package_file(package.root, table.path).decode("utf-8")
-    dialect = table.dialect
-    header, *rows = records(text, dialect.delimiter, dialect.quote_char) or [[]]
+    data = read_package_file(package.root, table.path)
+    header, *rows = text_records(data, table.dialect) or [()]
     where = {n: header.index(n) for n in names if n in header}
     return {n: [row[i] if i < len(row) else "" for row in rows if row] for n, i in where.items()}
 

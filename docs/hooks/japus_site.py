@@ -15,7 +15,7 @@ from japus_render import anchor, code, md
 from markupsafe import Markup
 
 from japus_data.citation import japanese_source_citation
-from japus_data.csvtext import records
+from japus_data.csvread import text_records
 from japus_data.descriptor import Field, Package, Table, parse_package
 from japus_data.safepath import output_name, read_package_file
 
@@ -63,13 +63,9 @@ class Site:
 def read_rows(table: Table, data: bytes) -> list[dict[str, str]]:
     """Each row of a table's file by column name, as text, read with its dialect by the
     library's CSV record reader (no limit on a cell's size)."""
-    header, *rows = records(
-        data.decode("utf-8"),
-        delimiter=table.dialect.delimiter,
-        quotechar=table.dialect.quote_char,
-    ) or [[]]
+    header, *rows = text_records(data, table.dialect) or [()]
     return [
-        dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+        dict(zip(header, row + ("",) * (len(header) - len(row)), strict=False))
         for row in rows
         if row
     ]

@@ -5,8 +5,8 @@ The descriptor is read by the model's one structural check (``japus_data.descrip
 resource_model``): a resource japus-data cannot read is refused with the same line the
 validator and the loader give. Only the resources are needed: package metadata of the wrong
 type is a change the diff reports, not a version it cannot read. Cells are kept as the text
-in the CSV files (``japus_data.csvtext``, the dialect as the model reads it), so that the
-diff works for data the current schema would reject.
+in the CSV files (``japus_data.csvread.text_records``, the dialect as the model reads it),
+so that the diff works for data the current schema would reject.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..csvtext import records as csv_records
+from ..csvread import text_records
 from ..descriptor import (
     Dialect,
     Package,
@@ -177,25 +177,23 @@ def parse_text(
     dialect = dialect or Dialect()
     delimiter = dialect.delimiter
     try:
-        text = data.decode("utf-8-sig")
+        records = text_records(data, dialect)
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        records = csv_records(text, delimiter, dialect.quote_char)
     except csv.Error as exc:
         raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
     if not records:
         return (), ()
-    header = tuple(records[0])
+    header = records[0]
     width = len(header)
+    if all(len(record) == width for record in records):  # a well-formed file: as read
+        return header, tuple(records[1:])
     rows = []
     for record in records[1:]:
-        if not record:
-            continue  # a blank line is no row
-        cells = record[:width] + [""] * (width - len(record))
+        cells = record[:width] + ("",) * (width - len(record))
         if len(record) > width:
-            cells.append(delimiter.join(record[width:]))
-        rows.append(tuple(cells))
+            cells += (delimiter.join(record[width:]),)
+        rows.append(cells)
     if any(len(r) > width for r in rows):
         header = (*header, EXTRA)
         rows = [r + ("",) * (width + 1 - len(r)) for r in rows]
