@@ -42,3 +42,12 @@ def test_distinct_combinations_expand_to_their_rows() -> None:
     expected = [int(i) + 2 for i, c in zip(frame.index, per_row, strict=True) if c in picked]
     assert expand(chosen) == expected
     assert expand(pd.Series(np.zeros(len(periods), dtype=bool))) == []
+
+
+def test_distinct_of_no_rows() -> None:
+    frame = pd.DataFrame(
+        {"start": pd.Series([], dtype="datetime64[us]"), "kind": pd.Categorical([], ["day"])}
+    )
+    periods, expand = _distinct(frame, ["start", "kind"])
+    assert periods.empty and list(periods.columns) == ["start", "kind"]
+    assert expand(periods["start"].isna()) == []

@@ -36,6 +36,8 @@ def dense_codes(codes: npt.NDArray[np.int64], radix: int) -> tuple[npt.NDArray[n
     import numpy as np
     import pandas as pd
 
+    if len(codes) == 0:
+        return codes.astype(np.int64), 0
     if _countable(radix, len(codes)):
         present = np.bincount(codes, minlength=radix) > 0
         renumber = np.cumsum(present) - 1
