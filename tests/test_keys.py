@@ -70,3 +70,14 @@ def test_no_repeats_when_a_field_is_distinct_per_row() -> None:
     assert len(repeats) == 0
     repeats, firsts = _repeats([same], np.ones(1000, dtype=bool))
     assert list(repeats) == list(range(1, 1000)) and set(firsts) == {0}
+
+
+def test_rows_alone_in_the_first_field_are_set_aside_correctly() -> None:
+    # Field a alone nearly tells rows apart; b then separates rows 1 and 2, not 4 and 5.
+    a = _column(np.array([0, 1, 1, 2, 3, 3, 3, 4]))
+    b = _column(np.array([0, 0, 1, 0, 5, 5, 6, 0]))
+    repeats, firsts = _repeats([a, b], np.ones(8, dtype=bool))
+    assert (list(repeats), list(firsts)) == ([5], [4])
+    complete = np.array([True, True, True, True, False, True, True, True])
+    repeats, _ = _repeats([a, b], complete)  # row 4 not complete: row 5 repeats nothing
+    assert list(repeats) == []

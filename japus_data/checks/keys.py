@@ -53,34 +53,42 @@ def _repeats(
 
     The fields' key codes are combined exactly, in mixed radix (renumbered densely when the
     product of their ranges would overflow), so equal rows get equal codes and only those:
-    counting or hashing, O(rows), never a sort. A field (or a prefix of them) distinct in
-    every row ends the search: no row can repeat another.
+    counting or hashing, O(rows), never a sort. Once the fields so far nearly tell rows
+    apart, the rows alone in their group are dropped: no later field can make them repeat.
     """
     import numpy as np
 
     none = np.zeros(0, np.int64), np.zeros(0, np.int64)
     everywhere = bool(complete.all())
     candidates = np.arange(len(complete)) if everywhere else np.flatnonzero(complete)
-    n = len(candidates)
-    if n < 2:
+    if len(candidates) < 2:
         return none
     keys = [column.keys() if everywhere else column.keys()[candidates] for column in columns]
     ranges = [int(k.max()) + 1 for k in keys]
+    alive: npt.NDArray[np.int64] | None = None  # the candidates still in play (None: all)
     combined: npt.NDArray[np.int64] | None = None
     radix = 1
     for k in sorted(range(len(keys)), key=lambda i: -ranges[i]):  # the most varied first
+        values = keys[k] if alive is None else keys[k][alive]
         if combined is None:
-            combined, radix = keys[k].astype(np.int64), ranges[k]
+            combined, radix = values.astype(np.int64), ranges[k]
         else:
             if radix * ranges[k] >= WIDEST:
                 combined, radix = dense_codes(combined, radix)
-            combined = combined * ranges[k] + keys[k]
+            combined = combined * ranges[k] + values
             radix *= ranges[k]
-        if n <= radix and _countable(radix, n):  # distinct in every row? Then none repeats.
+        n = len(combined)
+        if n <= 4 * radix and _countable(radix, n):  # few rows per group: drop the lone ones
             combined, radix = dense_codes(combined, radix)
-            if radix == n:
+            shared = np.bincount(combined, minlength=radix)[combined] > 1
+            if not shared.any():
                 return none
+            if not shared.all():
+                kept = np.flatnonzero(shared)
+                alive = kept if alive is None else alive[kept]
+                combined, radix = dense_codes(combined[kept], radix)
     assert combined is not None
+    n = len(combined)
     codes, groups = dense_codes(combined, radix)
     if groups == n:
         return none
@@ -88,7 +96,8 @@ def _repeats(
     np.minimum.at(first, codes, np.arange(n))
     firsts = first[codes]
     repeat = np.flatnonzero(firsts != np.arange(n))
-    return candidates[repeat], candidates[firsts[repeat]]
+    positions = candidates if alive is None else candidates[alive]
+    return positions[repeat], positions[firsts[repeat]]
 
 
 def _duplicates(
