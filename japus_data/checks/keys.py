@@ -3,9 +3,8 @@ foreign keys resolving across tables, and rows repeated whole.
 
 Values are compared as typed values, not as the text that spells them: ``02``, ``+2`` and
 ``2`` are one integer (``fields.key_codes``). Vectorised over the columns' key codes: the
-codes of a key's fields are mixed into one 64-bit hash per row, repeats are found with
-``numpy.unique``, and each repeat is confirmed field by field (so a hash collision can never
-be reported). Python loops only over rows found wrong.
+codes of a key's fields are combined exactly into one integer per row (``_repeats``), and
+repeats found by counting or hashing those. Python loops only over rows found wrong.
 """
 
 from __future__ import annotations
@@ -23,34 +22,82 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-# Odd 64-bit multipliers, one per key field, to mix the fields' codes into a row hash.
-MIX = [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93]
+# Mixed-radix codes stay below this (int64); past it they are first renumbered densely.
+WIDEST = 1 << 62
+
+
+def _countable(radix: int, n: int) -> bool:
+    """Codes below ``radix`` are cheaper counted (O(radix + n)) than hashed."""
+    return radix <= 4 * n + 1024
+
+
+def dense_codes(codes: npt.NDArray[np.int64], radix: int) -> tuple[npt.NDArray[np.int64], int]:
+    """``codes`` (each below ``radix``) renumbered 0 .. distinct - 1, equal where equal."""
+    import numpy as np
+    import pandas as pd
+
+    if len(codes) == 0:
+        return codes.astype(np.int64), 0
+    if _countable(radix, len(codes)):
+        present = np.bincount(codes, minlength=radix) > 0
+        renumber = np.cumsum(present) - 1
+        return renumber[codes], int(renumber[-1]) + 1
+    dense, uniques = pd.factorize(codes)
+    return np.asarray(dense, dtype=np.int64), len(uniques)
 
 
 def _repeats(
     columns: Sequence[Column], complete: npt.NDArray[np.bool_]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Positions of the rows (among ``complete``) that repeat an earlier row, and that row."""
+    """Positions of the rows (among ``complete``) that repeat an earlier row, and that row.
+
+    The fields' key codes are combined exactly, in mixed radix (renumbered densely when the
+    product of their ranges would overflow), so equal rows get equal codes and only those:
+    counting or hashing, O(rows), never a sort. Once the fields so far nearly tell rows
+    apart, the rows alone in their group are dropped: no later field can make them repeat.
+    """
     import numpy as np
 
-    candidates = np.flatnonzero(complete)
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    everywhere = bool(complete.all())
+    candidates = np.arange(len(complete)) if everywhere else np.flatnonzero(complete)
     if len(candidates) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    keys = [column.keys()[candidates] for column in columns]
-    hashed = np.zeros(len(candidates), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k, codes in enumerate(keys):
-            mixed = codes.astype(np.uint64) + np.uint64(1)
-            hashed = (hashed ^ mixed) * np.uint64(MIX[k % len(MIX)])
-            hashed ^= hashed >> np.uint64(29)
-    _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
-    firsts = first[inverse.ravel()]
-    repeat = np.flatnonzero(firsts != np.arange(len(candidates)))
-    same = np.ones(len(repeat), dtype=bool)
-    for codes in keys:  # confirm: no report from a hash collision
-        same &= codes[repeat] == codes[firsts[repeat]]
-    repeat = repeat[same]
-    return candidates[repeat], candidates[firsts[repeat]]
+        return none
+    keys = [column.keys() if everywhere else column.keys()[candidates] for column in columns]
+    ranges = [int(k.max()) + 1 for k in keys]
+    alive: npt.NDArray[np.int64] | None = None  # the candidates still in play (None: all)
+    combined: npt.NDArray[np.int64] | None = None
+    radix = 1
+    for k in sorted(range(len(keys)), key=lambda i: -ranges[i]):  # the most varied first
+        values = keys[k] if alive is None else keys[k][alive]
+        if combined is None:
+            combined, radix = values.astype(np.int64), ranges[k]
+        else:
+            if radix * ranges[k] >= WIDEST:
+                combined, radix = dense_codes(combined, radix)
+            combined = combined * ranges[k] + values
+            radix *= ranges[k]
+        n = len(combined)
+        if n <= 4 * radix and _countable(radix, n):  # few rows per group: drop the lone ones
+            combined, radix = dense_codes(combined, radix)
+            shared = np.bincount(combined, minlength=radix)[combined] > 1
+            if not shared.any():
+                return none
+            if not shared.all():
+                kept = np.flatnonzero(shared)
+                alive = kept if alive is None else alive[kept]
+                combined, radix = dense_codes(combined[kept], radix)
+    assert combined is not None
+    n = len(combined)
+    codes, groups = dense_codes(combined, radix)
+    if groups == n:
+        return none
+    first = np.full(groups, n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    firsts = first[codes]
+    repeat = np.flatnonzero(firsts != np.arange(n))
+    positions = candidates if alive is None else candidates[alive]
+    return positions[repeat], positions[firsts[repeat]]
 
 
 def _duplicates(

@@ -7,7 +7,7 @@ the tables and with the extracted source text in ``source/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..derive import SOURCE_KEY, SOURCES_TABLE
@@ -24,6 +24,8 @@ SOURCE_TEXT_DIR = "source"
 
 # The columns each rule reads from the tables it reads (None: all of them).
 Inputs = Mapping[str, "tuple[str, ...] | None"]
+# A mask over distinct combinations -> the row numbers (in the file) it holds for.
+Expand = Callable[["pd.Series"], list[int]]
 CLAIM_INPUTS: Inputs = {
     "claims": None,
     "student_exchange": ("source_id", "direction", "measure", "country_code", "students"),
@@ -108,8 +110,37 @@ def _corrected_columns(corrections: pd.DataFrame, names: Iterable[str]) -> Input
     return columns
 
 
-def _rows(mask: pd.Series) -> list[int]:
-    return [int(i) + 2 for i in mask[mask.fillna(False)].index]
+def _distinct(frame: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, Expand]:
+    """The distinct combinations of ``names`` (one row of ``frame`` each, missing values
+    included), and what turns a mask over them into the rows of ``frame`` it holds for: a
+    rule judged once per combination, not per row (a million rows have few periods)."""
+    import numpy as np
+    import pandas as pd
+
+    from .keys import dense_codes
+
+    combined = np.zeros(len(frame), dtype=np.int64)
+    radix = 1
+    for name in names:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):  # its codes, -1 for missing
+            codes, size = (
+                column.cat.codes.to_numpy().astype(np.int64) + 1,
+                len(column.cat.categories) + 1,
+            )
+        else:
+            found, uniques = pd.factorize(column, use_na_sentinel=False)
+            codes, size = np.asarray(found, dtype=np.int64), max(len(uniques), 1)
+        combined, radix = dense_codes(combined * size + codes, radix * size)
+    one = np.zeros(radix, dtype=np.int64)
+    one[combined] = np.arange(len(frame))  # any row of each: they are equal in ``names``
+    index = frame.index
+
+    def expand(mask: pd.Series) -> list[int]:
+        chosen = mask.to_numpy(dtype=bool, na_value=False)[combined]
+        return [int(i) + 2 for i in index[np.flatnonzero(chosen)]]
+
+    return frame[names].iloc[one].reset_index(drop=True), expand
 
 
 def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
@@ -122,17 +153,18 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
         end = f"{prefix}_end"
         if end not in names:
             continue
-        s, e = frame[start], frame[end]
-        for row in _rows(s > e):
+        kind_field = next((n for n in (f"{prefix}_precision", "period_type") if n in names), None)
+        periods, rows = _distinct(frame, [start, end, *([kind_field] if kind_field else [])])
+        s, e = periods[start], periods[end]
+        for row in rows(s > e):
             yield Problem(table.path, row, end, f"{end} is before {start}", Check.PERIOD_ORDER)
-        for row in _rows(s.isna() != e.isna()):
+        for row in rows(s.isna() != e.isna()):
             yield Problem(
                 table.path, row, end, f"give both {start} and {end}, or neither", Check.PERIOD
             )
-        kind_field = next((n for n in (f"{prefix}_precision", "period_type") if n in names), None)
         if kind_field is None:
             continue
-        kind = frame[kind_field].astype("str")
+        kind = periods[kind_field].astype("str")
         expected_end = {
             "day": s,
             "point_in_time": s,
@@ -151,20 +183,20 @@ def _period_problems(table: Table, frame: pd.DataFrame) -> Iterator[Problem]:
             "japanese_fiscal_year": (s.dt.month == 4) & (s.dt.day == 1),
         }
         for value, ok in starts_ok.items():
-            for row in _rows((kind == value) & ~ok):
+            for row in rows((kind == value) & ~ok):
                 yield Problem(
                     table.path, row, start, f"a {value} must start on its first day", Check.PERIOD
                 )
         for value, bound in expected_end.items():
-            for row in _rows((kind == value) & s.notna() & (e != bound)):
+            for row in rows((kind == value) & s.notna() & (e != bound)):
                 message = f"{end} does not end the {value} that starts on {start}"
                 yield Problem(table.path, row, end, message, Check.PERIOD)
         year_end = (e.dt.month == 12) & (e.dt.day == 31)
-        for row in _rows((kind == "year_range") & ~year_end):
+        for row in rows((kind == "year_range") & ~year_end):
             yield Problem(
                 table.path, row, end, "a year_range must end on 31 December", Check.PERIOD
             )
-        for row in _rows(kind.isin([*expected_end, "year_range"]) & s.isna()):
+        for row in rows(kind.isin([*expected_end, "year_range"]) & s.isna()):
             yield Problem(
                 table.path, row, start, f"{kind_field} is given but no dates", Check.PERIOD
             )
@@ -206,6 +238,8 @@ def _subset_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Itera
 
 def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
     """Each resource lists exactly the documents its rows cite (derived by ``japus-data hash``)."""
+    import pandas as pd
+
     from ..derive import SOURCE_KEY, SOURCES_TABLE, cited_ids, source_fields
 
     catalogue = frames.get(SOURCES_TABLE)
@@ -216,7 +250,11 @@ def _sources_list_problems(package: Package, frames: dict[str, pd.DataFrame]) ->
         frame = frames.get(table.name)
         if frame is None:
             continue
-        columns = {n: frame[n].dropna().astype("str").unique() for n in source_fields(table)}
+        # Distinct values first: a million rows cite a handful of documents.
+        columns = {
+            n: pd.Series(frame[n].unique()).dropna().astype("str").unique()
+            for n in source_fields(table)
+        }
         expected = cited_ids(table, columns, order)
         listed = [str(s.get(SOURCE_KEY)) for s in table.sources if isinstance(s, dict)]
         if listed != expected:
@@ -266,18 +304,17 @@ PRIMARY = "primary_publication"
 def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
     """An observation's attestation agrees with its documents: two independent sources name
     the second one; a primary publication is published by the series' publisher."""
-    exchange = frames["student_exchange"].reset_index()
+    exchange = frames["student_exchange"]
     path = package.table("student_exchange").path
-    attestation = exchange["attestation"].astype("str")
-    twice = attestation == ATTESTED_TWICE
-    second = exchange["corroborating_source_id"]
-    for index in exchange.loc[
-        twice & (second.isna() | exchange["corroborating_locator"].isna()), "index"
-    ]:
+    attestation = exchange["attestation"]
+    # Only the rows that claim an attestation are read (compared, cast): few of a million.
+    twice = exchange[(attestation == ATTESTED_TWICE).fillna(False).to_numpy(dtype=bool)]
+    second = twice["corroborating_source_id"]
+    for index in twice.index[(second.isna() | twice["corroborating_locator"].isna()).to_numpy()]:
         message = "two_independent_sources needs corroborating_source_id and corroborating_locator"
         yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
-    same = twice & second.notna() & (second.astype("str") == exchange["source_id"].astype("str"))
-    for index in exchange.loc[same, "index"]:
+    same = second.notna() & (second.astype("str") == twice["source_id"].astype("str"))
+    for index in twice.index[same.fillna(False).to_numpy(dtype=bool)]:
         message = "the corroborating source must be another document than source_id"
         yield Problem(path, int(index) + 2, "corroborating_source_id", message, Check.ATTESTATION)
     publisher_of_source = dict(
@@ -294,9 +331,9 @@ def _attestation_problems(package: Package, frames: dict[str, pd.DataFrame]) -> 
             strict=True,
         )
     )
-    primary = exchange[attestation == PRIMARY]
+    primary = exchange[(attestation == PRIMARY).fillna(False).to_numpy(dtype=bool)]
     for index, source, series in zip(
-        primary["index"],
+        primary.index,
         primary["source_id"].astype("str"),
         primary["series_id"].astype("str"),
         strict=True,
