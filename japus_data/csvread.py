@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .descriptor import Field
@@ -308,11 +309,17 @@ def read_recorded(
     types = _verified_columns(table, specs)
     frame = None
     if types is not None:
-        try:
-            threads = os.fstat(handle.fileno()).st_size > VERIFIED_BLOCK  # > one block
-            arrow = _read_typed(table, reader, specs, types, VERIFIED_BLOCK, threads)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            arrow = None  # a spelling Arrow reads otherwise: the general read decides
+        threads = os.fstat(handle.fileno()).st_size > VERIFIED_BLOCK  # > one block
+        with ThreadPoolExecutor(1) as pool:
+            # Arrow parses without the GIL: pandas (needed only for the frame, and most of
+            # a first load's time) is imported meanwhile, on the other core.
+            read = pool.submit(_read_typed, table, reader, specs, types, VERIFIED_BLOCK, threads)
+            import pandas  # noqa: F401
+
+            try:
+                arrow = read.result()
+            except (pa.ArrowInvalid, UnicodeDecodeError):
+                arrow = None  # a spelling Arrow reads otherwise: the general read decides
         if arrow is not None and _labels(table, reader.head) == table.field_names:
             try:
                 frame = _frame(table, specs, arrow, display_path, None)
