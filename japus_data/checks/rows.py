@@ -70,41 +70,25 @@ def check_rows(table: Table, layout: Layout) -> Rows:
 
     path, names = table.path, table.field_names
     n = len(names)
-    label = layout.labels[n] if len(layout.labels) > n else None
-    extra = np.flatnonzero(layout.cells > n)
-
-    def extra_cell(i: int) -> Problem:
-        message = f"{layout.cells[i]} cells, but the schema has {n} fields"
-        return Problem(path, int(layout.rows[i]), label, message, Check.EXTRA_CELL)
-
-    problems = bounded(path, Check.EXTRA_CELL, extra, extra_cell)
-    short = np.flatnonzero((layout.cells < n) & ~layout.blank)
-    # One problem per missing cell: the first PER_CHECK built, the others counted.
-    missing = int((n - layout.cells[short]).sum())
-    shown: list[Problem] = []
-    for i in short:
-        cells = int(layout.cells[i])
-        for k in range(cells, n):
-            if len(shown) == PER_CHECK:
-                break
-            message = f"{cells} cells: no cell for field {names[k]!r}"
-            shown.append(Problem(path, int(layout.rows[i]), names[k], message, Check.MISSING_CELL))
-        if len(shown) == PER_CHECK:
-            break
-    problems.extend(shown)
-    if missing > len(shown):
-        problems.append(Omitted(path, None, None, "", Check.MISSING_CELL, missing - len(shown)))
-
     try:
         arrow = read_cells(table, layout.text, n, layout.longest, layout.newlines_in_values)
+        failure = None
     except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
-        message = f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}"
+        arrow, failure = None, exc
+    # Arrow skips a record of another count of cells. Without quotes it counts them as the
+    # layout does: when it skipped none, there is none to report, and none is counted.
+    whole = layout.unquoted and arrow is not None and arrow.num_rows == len(layout.rows)
+    problems = [] if whole else _cell_count_problems(table, layout)
+    if arrow is None:
+        message = f"cannot be read as CSV: {str(failure).splitlines()[0][:200]}"
         problems.append(Problem(path, None, None, message, Check.PARSE))
         return Rows(np.zeros(0, np.int64), {}, pd.DataFrame(), problems)
-    kept = (layout.cells == n) | layout.blank
-    if int(kept.sum()) == arrow.num_rows:
-        rows, blank = layout.rows[kept], layout.blank[kept]
-    else:  # stray quotes: trust the reader's records and number them in order
+    rows, blank = layout.rows, layout.blank
+    if not whole:
+        kept = (layout.cells == n) | layout.blank
+        whole = int(kept.sum()) == arrow.num_rows
+        rows, blank = rows[kept], blank[kept]
+    if not whole:  # stray quotes: trust the reader's records and number them in order
         rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
         blank = np.zeros(arrow.num_rows, dtype=bool)
         message = "rows cannot be told apart: check the quotes; row numbers may be off"
@@ -142,3 +126,36 @@ def check_rows(table: Table, layout: Layout) -> Rows:
                 column = column.astype(dtype)
         typed[spec.name] = column
     return Rows(rows, columns, pd.DataFrame(typed, index=index), problems)
+
+
+def _cell_count_problems(table: Table, layout: Layout) -> list[Problem]:
+    """A record with more cells than fields, once each; one with fewer, once per missing
+    cell (the first ``PER_CHECK`` built, the others counted)."""
+    import numpy as np
+
+    path, names = table.path, table.field_names
+    n = len(names)
+    label = layout.labels[n] if len(layout.labels) > n else None
+    extra = np.flatnonzero(layout.cells > n)
+
+    def extra_cell(i: int) -> Problem:
+        message = f"{layout.cells[i]} cells, but the schema has {n} fields"
+        return Problem(path, int(layout.rows[i]), label, message, Check.EXTRA_CELL)
+
+    problems = bounded(path, Check.EXTRA_CELL, extra, extra_cell)
+    short = np.flatnonzero((layout.cells < n) & ~layout.blank)
+    missing = int((n - layout.cells[short]).sum())
+    shown: list[Problem] = []
+    for i in short:
+        cells = int(layout.cells[i])
+        for k in range(cells, n):
+            if len(shown) == PER_CHECK:
+                break
+            message = f"{cells} cells: no cell for field {names[k]!r}"
+            shown.append(Problem(path, int(layout.rows[i]), names[k], message, Check.MISSING_CELL))
+        if len(shown) == PER_CHECK:
+            break
+    problems.extend(shown)
+    if missing > len(shown):
+        problems.append(Omitted(path, None, None, "", Check.MISSING_CELL, missing - len(shown)))
+    return problems
