@@ -116,12 +116,16 @@ def check_rows(table: Table, layout: Layout) -> Rows:
             checked.key,
             plain=not field_type(spec.type).typed_keys,
         )
-        column, dtype = checked.typed.set_axis(index), dtypes[spec.name]
+        dtype = dtypes[spec.name]
         if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
             # Straight from the codes, as the loader reads them (``fields.positions``).
             category = checked.category[codes]
             column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
-        elif column.dtype != dtype:
+            typed[spec.name] = column
+            continue
+        # Per row, its distinct text's typed value (NA where missing or wrong): one take.
+        column = pd.Series(checked.values.array.take(codes), index=index)
+        if column.dtype != dtype:
             with contextlib.suppress(TypeError, ValueError):
                 column = column.astype(dtype)
         typed[spec.name] = column
