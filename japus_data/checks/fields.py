@@ -195,14 +195,14 @@ def _constraints(
     if category is not None:
         outside = ok & (category < 0)
         flag(outside, Check.CATEGORIES, lambda v: f"{shown(v)} is not one of its categories")
-    lengths = s.str.len().to_numpy()
-    if "minLength" in c:
+    lengths = s.str.len().to_numpy() if "minLength" in c or "maxLength" in c else None
+    if lengths is not None and "minLength" in c:
         flag(
             ok & (lengths < c["minLength"]),
             Check.MIN_LENGTH,
             lambda v: f"shorter than {c['minLength']}",
         )
-    if "maxLength" in c:
+    if lengths is not None and "maxLength" in c:
         flag(
             ok & (lengths > c["maxLength"]),
             Check.MAX_LENGTH,

@@ -9,6 +9,7 @@ as the loaders' frames are by position: ``index + 2`` is the row number in the f
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -100,35 +101,37 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     columns: dict[str, Column] = {}
     typed: dict[str, pd.Series] = {}
     index = pd.Index(rows - 2)
-    for k, spec in enumerate(table.fields):
-        codes, uniques = codes_and_texts(arrow.column(k))
-        if len(keep) < len(codes):
-            codes = codes[keep]
-        checked = check_column(path, spec, codes, uniques, rows)
-        problems.extend(checked.problems)
-        columns[spec.name] = Column(
-            spec.name,
-            codes,
-            uniques,
-            checked.missing,
-            checked.ok,
-            checked.values,
-            checked.key,
-            plain=not field_type(spec.type).typed_keys,
-        )
-        dtype = dtypes[spec.name]
-        if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
-            # Straight from the codes, as the loader reads them (``fields.positions``).
-            category = checked.category[codes]
-            column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
+    # Each column is encoded (Arrow, without the GIL) while the one before it is checked.
+    with ThreadPoolExecutor(1) as pool:
+        encoded = pool.map(codes_and_texts, arrow.columns)
+        for spec, (codes, uniques) in zip(table.fields, encoded, strict=True):
+            if len(keep) < len(codes):
+                codes = codes[keep]
+            checked = check_column(path, spec, codes, uniques, rows)
+            problems.extend(checked.problems)
+            columns[spec.name] = Column(
+                spec.name,
+                codes,
+                uniques,
+                checked.missing,
+                checked.ok,
+                checked.values,
+                checked.key,
+                plain=not field_type(spec.type).typed_keys,
+            )
+            dtype = dtypes[spec.name]
+            if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
+                # Straight from the codes, as the loader reads them (``fields.positions``).
+                category = checked.category[codes]
+                column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
+                typed[spec.name] = column
+                continue
+            # Per row, its distinct text's typed value (NA where missing or wrong): one take.
+            column = pd.Series(checked.values.array.take(codes), index=index)
+            if column.dtype != dtype:
+                with contextlib.suppress(TypeError, ValueError):
+                    column = column.astype(dtype)
             typed[spec.name] = column
-            continue
-        # Per row, its distinct text's typed value (NA where missing or wrong): one take.
-        column = pd.Series(checked.values.array.take(codes), index=index)
-        if column.dtype != dtype:
-            with contextlib.suppress(TypeError, ValueError):
-                column = column.astype(dtype)
-        typed[spec.name] = column
     return Rows(rows, columns, pd.DataFrame(typed, index=index), problems)
 
 
