@@ -4,7 +4,7 @@ Low in the package: the validator's checks and the loader both read through here
 imports neither. It reads each file with the resource's ``dialect`` as the model reads it
 (``Table.dialect``: delimiter and quote character; ``doubleQuote`` is the only quoting the
 structural check accepts). ``read_cells``
-gives every cell as text, dictionary-encoded while parsing (the validator's view);
+gives every cell as text, then dictionary-encoded per column (the validator's view);
 ``parse_csv`` gives the typed frame (the loader's view), read exactly as the validator reads
 each cell (``japus_data.fieldtypes.parse_values``).
 
@@ -82,10 +82,11 @@ def _parse_options(table: Table, newlines_in_values: bool, skip_invalid: bool) -
 def read_cells(
     table: Table, text: bytes, columns: int, longest: int, newlines_in_values: bool
 ) -> pa.Table:
-    """Every record after the header as ``columns`` columns of text, each dictionary-encoded
-    as it is parsed (codes into its distinct texts). Rows with another count of cells are
-    skipped: the validator reports them from the file's layout. Raises ``pyarrow``'s error
-    on text that is not CSV (a quote never closed)."""
+    """Every record after the header as ``columns`` columns of text (``large_string``, to be
+    encoded by ``codes_and_texts``: measured cheaper than Arrow's per-block dictionaries and
+    their unification, most of all for a column of distinct texts). Rows with another count
+    of cells are skipped: the validator reports them from the file's layout. Raises
+    ``pyarrow``'s error on text that is not CSV (a quote never closed)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -100,7 +101,7 @@ def read_cells(
         ),
         parse_options=_parse_options(table, newlines_in_values, skip_invalid=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.dictionary(pa.int32(), pa.string()) for name in names},
+            column_types={name: pa.large_string() for name in names},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             null_values=[],
@@ -116,11 +117,15 @@ def codes_and_texts(
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if column.num_chunks == 0:
         return np.zeros(0, np.int64), pd.Series(pd.array([], dtype="str"))
     if pa.types.is_dictionary(column.type):
         whole = column.unify_dictionaries().combine_chunks()
+    elif len(column) and not column.null_count and pc.max(pc.binary_length(column)).as_py() == 0:
+        # Every cell empty (an optional column left blank): one text, no hashing.
+        return np.zeros(len(column), np.int64), pd.Series(pd.array([""], dtype="str"))
     else:  # text: encoded here, in one pass (cheaper than encoding in each parsed block)
         whole = column.combine_chunks().dictionary_encode()
     texts = pd.Series(pd.array(whole.dictionary, dtype="str"))

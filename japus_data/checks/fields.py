@@ -33,7 +33,6 @@ class Checked:
     """A column's verdicts: the problems, and its values typed for the package's rules."""
 
     problems: list[Problem]
-    typed: pd.Series  # per row, NA where missing or wrong
     missing: npt.NDArray[np.bool_]  # per distinct value: one of the missing values
     ok: npt.NDArray[np.bool_]  # per distinct value: present and of the field's type
     values: pd.Series  # per distinct value: its typed value, NA where missing or wrong
@@ -50,7 +49,6 @@ def check_column(
 ) -> Checked:
     """Check every cell of a column given as ``codes`` into its distinct texts ``u``."""
     import numpy as np
-    import pandas as pd
 
     verdicts: list[tuple[npt.NDArray[np.bool_], str, Callable[[str], str]]] = []
 
@@ -99,11 +97,8 @@ def check_column(
 
         problems.extend(bounded(path, check, np.flatnonzero(bad[codes]), problem))
 
-    result = pd.Series(typed.array.take(codes), name=spec.name)
-    if not ok.all():
-        result = result.where(ok[codes])
     values = typed if ok.all() else typed.where(ok)
-    return Checked(problems, result, missing, ok, values, key_codes(spec, values), category)
+    return Checked(problems, missing, ok, values, key_codes(spec, values), category)
 
 
 def key_codes(spec: Field, values: pd.Series) -> npt.NDArray[np.int64]:
@@ -200,14 +195,14 @@ def _constraints(
     if category is not None:
         outside = ok & (category < 0)
         flag(outside, Check.CATEGORIES, lambda v: f"{shown(v)} is not one of its categories")
-    lengths = s.str.len().to_numpy()
-    if "minLength" in c:
+    lengths = s.str.len().to_numpy() if "minLength" in c or "maxLength" in c else None
+    if lengths is not None and "minLength" in c:
         flag(
             ok & (lengths < c["minLength"]),
             Check.MIN_LENGTH,
             lambda v: f"shorter than {c['minLength']}",
         )
-    if "maxLength" in c:
+    if lengths is not None and "maxLength" in c:
         flag(
             ok & (lengths > c["maxLength"]),
             Check.MAX_LENGTH,

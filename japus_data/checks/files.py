@@ -36,10 +36,28 @@ class Layout:
     text: bytes  # the bytes pandas parses: the file without its BOM
     labels: list[str]  # the header row as written
     rows: npt.NDArray[np.int64]  # row number of each data record, header = 1
-    cells: npt.NDArray[np.int64]  # cells in each data record
     blank: npt.NDArray[np.bool_]  # the record is an empty line
     newlines_in_values: bool  # a quoted cell holds a line break
     longest: int  # bytes in the longest record
+    # Without a quote character in the file, a record's cells are its delimiters plus one,
+    # as Arrow counts them: counted only when asked (``cells``); a file Arrow reads whole
+    # never is (``checks.rows``).
+    unquoted: bool
+    bounds: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # each data record's bytes
+    delimiter: int
+    counted: npt.NDArray[np.int64] | None = None
+
+    @property
+    def cells(self) -> npt.NDArray[np.int64]:
+        """Cells in each data record."""
+        if self.counted is None:
+            import numpy as np
+
+            arr = np.frombuffer(self.text, dtype=np.uint8)
+            delims = np.flatnonzero(arr == self.delimiter)
+            starts, ends = self.bounds
+            self.counted = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
+        return self.counted
 
 
 def dialect(table: Table) -> tuple[str, str]:
@@ -173,7 +191,9 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
         return None, problems
     delimiter, quote = dialect(table)
     arr = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(arr == ord(quote))
+    none = np.zeros(0, dtype=np.int64)
+    # ``in`` (memchr) first: most files have no quote and no CR, and skip those passes.
+    quotes = np.flatnonzero(arr == ord(quote)) if _holds(data, quote) else none
     all_newlines = np.flatnonzero(arr == 10)
     newlines = all_newlines
     if len(quotes):  # a newline inside a quoted cell ends no record
@@ -182,13 +202,18 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     ends = np.concatenate((newlines, [len(arr)]))
     if starts[-1] == len(arr):  # the file ends with a newline: no record after it
         starts, ends = starts[:-1], ends[:-1]
-    crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
+    carriage = np.flatnonzero(arr == 13) if b"\r" in data else none
+    if len(carriage):
+        crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
+    else:
+        crlf = np.zeros(len(starts), dtype=bool)
     length = ends - starts - crlf
     blank = length == 0
-    delims = np.flatnonzero(arr == ord(delimiter))
+    cells: npt.NDArray[np.int64] | None = None
     if len(quotes):  # a delimiter inside a quoted cell separates nothing
+        delims = np.flatnonzero(arr == ord(delimiter))
         delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
-    cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
+        cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
 
     if len(quotes) % 2:  # a quote never closed
@@ -220,7 +245,6 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
                 f"{name[first_crlf]} ({int(odd.sum())} such lines): use one newline style"
             )
             problems.append(Problem(table.path, int(row), None, message, Check.NEWLINE))
-    carriage = np.flatnonzero(arr == 13)
     after = arr[np.minimum(carriage + 1, len(arr) - 1)]
     bare = carriage[(carriage + 1 >= len(arr)) | (after != 10)]
     if len(bare):
@@ -261,13 +285,22 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
             text=data,
             labels=labels,
             rows=numbers[data_rows],
-            cells=cells[data_rows],
             blank=blank[data_rows],
             newlines_in_values=len(newlines) < len(all_newlines),
             longest=int((ends - starts).max()) if len(starts) else 0,
+            unquoted=cells is None,
+            bounds=(starts[data_rows], ends[data_rows]),
+            delimiter=ord(delimiter),
+            counted=None if cells is None else cells[data_rows],
         ),
         problems,
     )
+
+
+def _holds(data: bytes, char: str) -> bool:
+    """Whether the one-byte character ``char`` occurs in ``data`` (as the layout's byte
+    comparisons find it: a character beyond one byte never does)."""
+    return ord(char) < 256 and bytes([ord(char)]) in data
 
 
 def _stray_quotes(

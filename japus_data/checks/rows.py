@@ -9,6 +9,7 @@ as the loaders' frames are by position: ``index + 2`` is the row number in the f
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,77 @@ def check_rows(table: Table, layout: Layout) -> Rows:
 
     path, names = table.path, table.field_names
     n = len(names)
+    try:
+        arrow = read_cells(table, layout.text, n, layout.longest, layout.newlines_in_values)
+        failure = None
+    except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
+        arrow, failure = None, exc
+    # Arrow skips a record of another count of cells. Without quotes it counts them as the
+    # layout does: when it skipped none, there is none to report, and none is counted.
+    whole = layout.unquoted and arrow is not None and arrow.num_rows == len(layout.rows)
+    problems = [] if whole else _cell_count_problems(table, layout)
+    if arrow is None:
+        message = f"cannot be read as CSV: {str(failure).splitlines()[0][:200]}"
+        problems.append(Problem(path, None, None, message, Check.PARSE))
+        return Rows(np.zeros(0, np.int64), {}, pd.DataFrame(), problems)
+    rows, blank = layout.rows, layout.blank
+    if not whole:
+        kept = (layout.cells == n) | layout.blank
+        whole = int(kept.sum()) == arrow.num_rows
+        rows, blank = rows[kept], blank[kept]
+    if not whole:  # stray quotes: trust the reader's records and number them in order
+        rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
+        blank = np.zeros(arrow.num_rows, dtype=bool)
+        message = "rows cannot be told apart: check the quotes; row numbers may be off"
+        problems.append(Problem(path, None, None, message, Check.QUOTE))
+    keep = np.flatnonzero(~blank)
+    rows = rows[keep]
+
+    dtypes = pandas_dtypes(table)
+    columns: dict[str, Column] = {}
+    typed: dict[str, pd.Series] = {}
+    index = pd.Index(rows - 2)
+    # Each column is encoded (Arrow, without the GIL) while the one before it is checked.
+    with ThreadPoolExecutor(1) as pool:
+        encoded = pool.map(codes_and_texts, arrow.columns)
+        for spec, (codes, uniques) in zip(table.fields, encoded, strict=True):
+            if len(keep) < len(codes):
+                codes = codes[keep]
+            checked = check_column(path, spec, codes, uniques, rows)
+            problems.extend(checked.problems)
+            columns[spec.name] = Column(
+                spec.name,
+                codes,
+                uniques,
+                checked.missing,
+                checked.ok,
+                checked.values,
+                checked.key,
+                plain=not field_type(spec.type).typed_keys,
+            )
+            dtype = dtypes[spec.name]
+            if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
+                # Straight from the codes, as the loader reads them (``fields.positions``).
+                category = checked.category[codes]
+                column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
+                typed[spec.name] = column
+                continue
+            # Per row, its distinct text's typed value (NA where missing or wrong): one take.
+            column = pd.Series(checked.values.array.take(codes), index=index)
+            if column.dtype != dtype:
+                with contextlib.suppress(TypeError, ValueError):
+                    column = column.astype(dtype)
+            typed[spec.name] = column
+    return Rows(rows, columns, pd.DataFrame(typed, index=index), problems)
+
+
+def _cell_count_problems(table: Table, layout: Layout) -> list[Problem]:
+    """A record with more cells than fields, once each; one with fewer, once per missing
+    cell (the first ``PER_CHECK`` built, the others counted)."""
+    import numpy as np
+
+    path, names = table.path, table.field_names
+    n = len(names)
     label = layout.labels[n] if len(layout.labels) > n else None
     extra = np.flatnonzero(layout.cells > n)
 
@@ -79,7 +151,6 @@ def check_rows(table: Table, layout: Layout) -> Rows:
 
     problems = bounded(path, Check.EXTRA_CELL, extra, extra_cell)
     short = np.flatnonzero((layout.cells < n) & ~layout.blank)
-    # One problem per missing cell: the first PER_CHECK built, the others counted.
     missing = int((n - layout.cells[short]).sum())
     shown: list[Problem] = []
     for i in short:
@@ -94,51 +165,4 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     problems.extend(shown)
     if missing > len(shown):
         problems.append(Omitted(path, None, None, "", Check.MISSING_CELL, missing - len(shown)))
-
-    try:
-        arrow = read_cells(table, layout.text, n, layout.longest, layout.newlines_in_values)
-    except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
-        message = f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}"
-        problems.append(Problem(path, None, None, message, Check.PARSE))
-        return Rows(np.zeros(0, np.int64), {}, pd.DataFrame(), problems)
-    kept = (layout.cells == n) | layout.blank
-    if int(kept.sum()) == arrow.num_rows:
-        rows, blank = layout.rows[kept], layout.blank[kept]
-    else:  # stray quotes: trust the reader's records and number them in order
-        rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
-        blank = np.zeros(arrow.num_rows, dtype=bool)
-        message = "rows cannot be told apart: check the quotes; row numbers may be off"
-        problems.append(Problem(path, None, None, message, Check.QUOTE))
-    keep = np.flatnonzero(~blank)
-    rows = rows[keep]
-
-    dtypes = pandas_dtypes(table)
-    columns: dict[str, Column] = {}
-    typed: dict[str, pd.Series] = {}
-    index = pd.Index(rows - 2)
-    for k, spec in enumerate(table.fields):
-        codes, uniques = codes_and_texts(arrow.column(k))
-        if len(keep) < len(codes):
-            codes = codes[keep]
-        checked = check_column(path, spec, codes, uniques, rows)
-        problems.extend(checked.problems)
-        columns[spec.name] = Column(
-            spec.name,
-            codes,
-            uniques,
-            checked.missing,
-            checked.ok,
-            checked.values,
-            checked.key,
-            plain=not field_type(spec.type).typed_keys,
-        )
-        column, dtype = checked.typed.set_axis(index), dtypes[spec.name]
-        if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
-            # Straight from the codes, as the loader reads them (``fields.positions``).
-            category = checked.category[codes]
-            column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
-        elif column.dtype != dtype:
-            with contextlib.suppress(TypeError, ValueError):
-                column = column.astype(dtype)
-        typed[spec.name] = column
-    return Rows(rows, columns, pd.DataFrame(typed, index=index), problems)
+    return problems
