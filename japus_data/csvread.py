@@ -106,6 +106,7 @@ def read_cells(
             quoted_strings_can_be_null=False,
             null_values=[],
         ),
+        memory_pool=memory_pool(),
     )
 
 
