@@ -54,10 +54,23 @@ class Layout:
             import numpy as np
 
             arr = np.frombuffer(self.text, dtype=np.uint8)
-            delims = np.flatnonzero(arr == self.delimiter)
+            delims = positions(arr, self.delimiter)
             starts, ends = self.bounds
             self.counted = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
         return self.counted
+
+
+# Bytes compared at a time by ``positions``: a mask of the whole file (216 MB at 10^6 rows)
+# measured 2-7x slower than masks of this size, reused from the cache.
+STEP = 1 << 22
+
+
+def positions(arr: npt.NDArray[np.uint8], byte: int) -> npt.NDArray[np.int64]:
+    """The offsets of ``byte`` in ``arr``, in order."""
+    import numpy as np
+
+    found = [np.flatnonzero(arr[i : i + STEP] == byte) + i for i in range(0, len(arr), STEP)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def dialect(table: Table) -> tuple[str, str]:
@@ -193,8 +206,8 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     arr = np.frombuffer(data, dtype=np.uint8)
     none = np.zeros(0, dtype=np.int64)
     # ``in`` (memchr) first: most files have no quote and no CR, and skip those passes.
-    quotes = np.flatnonzero(arr == ord(quote)) if _holds(data, quote) else none
-    all_newlines = np.flatnonzero(arr == 10)
+    quotes = positions(arr, ord(quote)) if _holds(data, quote) else none
+    all_newlines = positions(arr, 10)
     newlines = all_newlines
     if len(quotes):  # a newline inside a quoted cell ends no record
         newlines = all_newlines[np.searchsorted(quotes, all_newlines) % 2 == 0]
@@ -202,7 +215,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     ends = np.concatenate((newlines, [len(arr)]))
     if starts[-1] == len(arr):  # the file ends with a newline: no record after it
         starts, ends = starts[:-1], ends[:-1]
-    carriage = np.flatnonzero(arr == 13) if b"\r" in data else none
+    carriage = positions(arr, 13) if b"\r" in data else none
     if len(carriage):
         crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
     else:
@@ -211,7 +224,7 @@ def layout(table: Table, data: bytes) -> tuple[Layout | None, list[Problem]]:
     blank = length == 0
     cells: npt.NDArray[np.int64] | None = None
     if len(quotes):  # a delimiter inside a quoted cell separates nothing
-        delims = np.flatnonzero(arr == ord(delimiter))
+        delims = positions(arr, ord(delimiter))
         delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
         cells = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
