@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 
 BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
 # A verified file is read in blocks this size, parsed on Arrow's threads (one block per
-# thread at a time) when it has more than one (4 MB measured faster on a quiet machine and
-# slower on a busy one: docs/benchmarks.md).
-VERIFIED_BLOCK = 1 << 24
+# thread at a time) when it has more than one: at 10^6 rows on 2 cores, 4 MB blocks measured
+# 0.2-0.3 s faster than 16 MB (fewer fresh pages at a time; docs/benchmarks.md).
+VERIFIED_BLOCK = 1 << 22
 # The most of a file's start kept to check its header: a longer header line is not the
 # schema's fields (it is read by the general path, which says what it is).
 HEAD = 1 << 20
