@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 
     from .descriptor import Dialect, Table
 
-BLOCK = 1 << 22  # Arrow's block: at least the longest record (see ``read_cells``)
-# A verified file is read in blocks this size, parsed on Arrow's threads (one block per
+# Arrow's block: the validator's at least the longest record (see ``read_cells``). A
+# verified file is read in blocks this size, parsed on Arrow's threads (one block per
 # thread at a time) when it has more than one: at 10^6 rows on 2 cores, 4 MB blocks measured
 # 0.2-0.3 s faster than 16 MB (fewer fresh pages at a time; docs/benchmarks.md).
-VERIFIED_BLOCK = 1 << 22
+BLOCK = 1 << 22
 # The most of a file's start kept to check its header: a longer header line is not the
 # schema's fields (it is read by the general path, which says what it is).
 HEAD = 1 << 20
@@ -58,7 +58,12 @@ def memory_pool() -> pa.MemoryPool:
 
 
 def sha256_of(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    return _recorded(hashlib.sha256(data))
+
+
+def _recorded(sha: Any) -> str:
+    """A sha256 as the descriptor's ``hash`` writes it."""
+    return "sha256:" + str(sha.hexdigest())
 
 
 def matches_record(table: Table, data: bytes) -> bool:
@@ -114,8 +119,8 @@ def read_cells(
 def codes_and_texts(
     column: pa.ChunkedArray, null_text: str = ""
 ) -> tuple[npt.NDArray[np.int64], pd.Series]:
-    """A dictionary-encoded column as per-row codes and its distinct texts; a null (a
-    missing value, marked by Arrow) is the text ``null_text``."""
+    """A column of text (or dictionary-encoded text) as per-row codes and its distinct
+    texts; a null (a missing value, marked by Arrow) is the text ``null_text``."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -191,15 +196,16 @@ def _read_typed(
     )
 
 
-def _labels(table: Table, data: bytes) -> list[str] | None:
-    """The labels of the header line at the start of ``data``; None if ``data`` holds no
-    whole line or the line is not CSV."""
+def _labels(table: Table, data: bytes, whole: bool) -> list[str] | None:
+    """The labels of the header line at the start of ``data`` (the ``whole`` file, or its
+    start); None if the line is not CSV, or does not end within the start given."""
     from .csvtext import first_record
 
     d = table.dialect
     end = data.find(b"\n")
-    if end < 0:
+    if end < 0 and not whole:
         return None
+    end = len(data) if end < 0 else end
     line = data[:end].decode("utf-8", errors="replace")
     try:
         labels = first_record(line.removesuffix("\r"), d.delimiter, d.quote_char)
@@ -210,7 +216,7 @@ def _labels(table: Table, data: bytes) -> list[str] | None:
 
 def _header(table: Table, data: bytes, display_path: str) -> None:
     """Refuse a file whose header is not the schema's fields, in order."""
-    labels = _labels(table, data if b"\n" in data else data + b"\n") or []
+    labels = _labels(table, data, whole=True) or []
     if labels != table.field_names:
         raise JapusDataError(
             f"{display_path}: header {labels} is not the schema's fields {table.field_names}"
@@ -298,7 +304,7 @@ class HashingReader(io.RawIOBase):
         """The sha256 of the whole file: what was not read yet is read now."""
         while self.read(BLOCK):
             pass
-        return "sha256:" + self._sha.hexdigest()
+        return _recorded(self._sha)
 
 
 def read_recorded(
@@ -316,18 +322,18 @@ def read_recorded(
     types = _verified_columns(table, specs)
     frame = None
     if types is not None:
-        threads = os.fstat(handle.fileno()).st_size > VERIFIED_BLOCK  # > one block
+        threads = os.fstat(handle.fileno()).st_size > BLOCK  # more than one block
         with ThreadPoolExecutor(1) as pool:
             # Arrow parses without the GIL: pandas (needed only for the frame, and most of
             # a first load's time) is imported meanwhile, on the other core.
-            read = pool.submit(_read_typed, table, reader, specs, types, VERIFIED_BLOCK, threads)
+            read = pool.submit(_read_typed, table, reader, specs, types, BLOCK, threads)
             import pandas  # noqa: F401
 
             try:
                 arrow = read.result()
             except (pa.ArrowInvalid, UnicodeDecodeError):
                 arrow = None  # a spelling Arrow reads otherwise: the general read decides
-        if arrow is not None and _labels(table, reader.head) == table.field_names:
+        if arrow is not None and _labels(table, reader.head, whole=False) == table.field_names:
             try:
                 frame = _frame(table, specs, arrow, display_path, None)
             except JapusDataError:

@@ -234,10 +234,6 @@ def _is_strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _is_category(value: object) -> bool:
-    return not isinstance(value, dict | list) or (isinstance(value, dict) and "value" in value)
-
-
 def _is_char(value: object) -> bool:
     return isinstance(value, str) and len(value) == 1
 
