@@ -7,6 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import japus_data
@@ -123,6 +124,36 @@ def test_the_recorded_read_leaves_an_unknown_code_to_the_general_read(tmp_path: 
         frame, digest, size = read_recorded(table, handle, table.path)
     assert frame is None
     assert (digest, size) == (sha256_of(bad), len(bad))  # the whole file, read once
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_the_recorded_read_of_quoted_cells_matches_the_general_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    """A file without quotes is read with quoting off; one whose first quote comes after the
+    first block is read again with quoting on, never split inside a quoted cell."""
+    import japus_data.csvread as csvread
+
+    monkeypatch.setattr(csvread, "BLOCK", 1 << 14)
+    table = parse_package(ROOT).table("student_exchange")
+    header, first, *_ = (ROOT / table.path).read_bytes().split(b"\n")
+    plain = (
+        first.split(b',"')[0]
+        + b",locator,jasso-2024-international-students,"
+        + (b"single_secondary_source,,,")
+    )
+    quoted = plain.removesuffix(b",") + b',"a, ""quoted"" note\nover two lines"'
+    body = [plain] * 400
+    body.insert(len(body) - 3 if late else 3, quoted)
+    data = b"\n".join([header, *body]) + b"\n"
+    (tmp_path / "t.csv").write_bytes(data)
+    with (tmp_path / "t.csv").open("rb") as handle:
+        frame, digest, size = read_recorded(table, handle, table.path)
+    assert (digest, size) == (sha256_of(data), len(data))
+    assert frame is not None
+    general = parse_csv(table, data, table.path)
+    pd.testing.assert_frame_equal(frame, general, check_exact=True)
+    assert frame["note"].dropna().tolist() == ['a, "quoted" note\nover two lines']
 
 
 def test_a_recorded_but_unvalidated_unknown_code_is_refused(package_copy: Path) -> None:

@@ -72,7 +72,9 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     path, names = table.path, table.field_names
     n = len(names)
     try:
-        arrow = read_cells(table, layout.text, n, layout.longest, layout.newlines_in_values)
+        arrow = read_cells(
+            table, layout.text, n, layout.longest, layout.newlines_in_values, not layout.unquoted
+        )
         failure = None
     except Exception as exc:  # pyarrow.ArrowInvalid: e.g. a quote never closed
         arrow, failure = None, exc
@@ -101,11 +103,14 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     columns: dict[str, Column] = {}
     typed: dict[str, pd.Series] = {}
     index = pd.Index(rows - 2)
-    # Each column is encoded (Arrow, without the GIL) while the one before it is checked.
-    with ThreadPoolExecutor(1) as pool:
+    every = len(keep) == arrow.num_rows  # each record read is a row (no blank line dropped)
+    text_dtype = field_type("string").pandas
+    # Columns are encoded (Arrow, without the GIL) two at a time while the one before them
+    # is checked.
+    with ThreadPoolExecutor(2) as pool:
         encoded = pool.map(codes_and_texts, arrow.columns)
-        for spec, (codes, uniques) in zip(table.fields, encoded, strict=True):
-            if len(keep) < len(codes):
+        for spec, text, (codes, uniques) in zip(table.fields, arrow.columns, encoded, strict=True):
+            if not every:
                 codes = codes[keep]
             checked = check_column(path, spec, codes, uniques, rows)
             problems.extend(checked.problems)
@@ -125,6 +130,15 @@ def check_rows(table: Table, layout: Layout) -> Rows:
                 category = checked.category[codes]
                 column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
                 typed[spec.name] = column
+                continue
+            if (
+                every
+                and isinstance(dtype, str)
+                and dtype == text_dtype
+                and checked.values.equals(uniques)
+            ):
+                # Each cell's typed value is its text, as read: the column as it is (no copy).
+                typed[spec.name] = pd.Series(pd.array(text, dtype=dtype), index=index)
                 continue
             # Per row, its distinct text's typed value (NA where missing or wrong): one take.
             column = pd.Series(checked.values.array.take(codes), index=index)
