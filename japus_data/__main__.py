@@ -1,7 +1,5 @@
 """``python -m japus_data`` runs the ``japus-data`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,32 @@ def test_cli_valid_package_exits_0_with_a_summary() -> None:
     result = run_cli("validate", "--path", str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid:" in result.stdout and summary_line() in result.stdout
+
+
+def test_the_program_keeps_numpy_off_huge_pages_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import japus_data.cli as cli
+
+    seen: list[str | None] = []
+
+    def main() -> int:
+        seen.append(os.environ.get(HUGE))
+        return 0
+
+    monkeypatch.setattr(cli, "main", main)
+    for given in (None, "1"):  # unset: the program's setting; set: the user's
+        if given is None:
+            monkeypatch.delenv(HUGE, raising=False)
+        else:
+            monkeypatch.setenv(HUGE, given)
+        with pytest.raises(SystemExit) as stop:
+            cli.run()
+        assert stop.value.code == 0
+    assert seen == ["0", "1"]
+
+
+HUGE = "NUMPY_MADVISE_HUGEPAGE"
 
 
 # (file, text to replace, replacement, row in the file, field named in the error)
