@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import random
 
 import pytest
 
 import japus_data.csvtext
-from japus_data.csvread import text_records
+from japus_data.csvread import HashingReader, sha256_of, text_records
 from japus_data.descriptor import Dialect
 
 ALPHABET = ["a", "Z", "0", "7", " ", "日本", "é", ",", ";", '"', "'", "\n", "\r\n", "-", "=", ""]
@@ -78,3 +79,44 @@ def test_what_the_csv_module_cannot_read_raises_as_it_does() -> None:
     except csv.Error as exc:
         got = type(exc)
     assert got == expected
+
+
+class _Trickle(io.RawIOBase):
+    """A file that gives at most ``most`` bytes a read (a pipe, a slow disk)."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        super().__init__()
+        self._data, self._at, self._most = data, 0, most
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._data) if size < 0 else self._at + min(size, self._most)
+        chunk = self._data[self._at : min(end, self._at + self._most)]
+        self._at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_hashing_reader_checks_utf8_across_its_reads(seed: int) -> None:
+    """Whatever the reads' sizes (a character split between two), the reader's verdict is
+    Python's, and its hash is the file's."""
+    rng = random.Random(seed)
+    text = "".join(rng.choice(["a", "\n", "é", "日本", "😀", ","]) for _ in range(300))
+    data = text.encode("utf-8")
+    if seed % 2:  # a broken byte: a lone continuation, a cut character, Latin-1
+        at = len(data) if seed % 4 == 1 else rng.randrange(len(data) + 1)  # at the end, too
+        data = data[:at] + rng.choice([b"\x80", b"\xe6\x97", b"\xe9t", b"\xf0\x9f\x98"]) + data[at:]
+    for most in (1, 2, 3, 5, 64, 1 << 20):
+        reader = HashingReader(_Trickle(data, most), b'"')  # type: ignore[arg-type]
+        reader.peek(rng.randrange(1, 40))
+        while reader.read(rng.randrange(1, 50)):
+            pass
+        assert reader.digest() == sha256_of(data)
+        expected = True
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            expected = False
+        assert reader.utf8 is expected, (most, data)

@@ -156,6 +156,21 @@ def test_the_recorded_read_of_quoted_cells_matches_the_general_read(
     assert frame["note"].dropna().tolist() == ['a, "quoted" note\nover two lines']
 
 
+def test_the_recorded_read_leaves_text_that_is_not_utf8_to_the_general_read(
+    tmp_path: Path,
+) -> None:
+    table = parse_package(ROOT).table("student_exchange")
+    data = (ROOT / table.path).read_bytes()
+    bad = data.replace("国費留学生".encode(), "国費留学生".encode()[:-1], 1)  # a cut character
+    (tmp_path / "t.csv").write_bytes(bad)
+    with (tmp_path / "t.csv").open("rb") as handle:
+        frame, digest, size = read_recorded(table, handle, table.path)
+    assert frame is None
+    assert (digest, size) == (sha256_of(bad), len(bad))
+    with pytest.raises(japus_data.JapusDataError, match="cannot be parsed"):
+        parse_csv(table, bad, table.path)
+
+
 def test_a_recorded_but_unvalidated_unknown_code_is_refused(package_copy: Path) -> None:
     path = package_copy / "resources" / "student_exchange.csv"
     edit_file(path, lambda t: t.replace("US,inbound,", "US,sideways,", 1))

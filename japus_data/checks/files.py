@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..csvread import matches_record, sha256_of
+from ..csvread import is_utf8, matches_record, sha256_of
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
@@ -147,22 +147,6 @@ def _locate(table: Table, data: bytes, offset: int) -> tuple[int, str | None]:
     return data.count(b"\n", 0, offset) + 1, names[column] if column < len(names) else None
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is UTF-8, checked by Arrow over the bytes in place (decoding to a
-    ``str`` builds a copy up to four times the file's size); Python's decoder then locates
-    the first bad byte of a file that is not."""
-    import numpy as np
-    import pyarrow as pa
-
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
-    text = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        text.cast(pa.large_string())
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
 def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     """The file must be UTF-8 text: no NUL bytes, nothing else."""
     utf16 = _utf16(data)
@@ -175,7 +159,7 @@ def encoding_problems(table: Table, data: bytes) -> list[Problem]:
     if b"\x00" in data:
         row, name = _locate(table, data, data.index(b"\x00"))
         return [Problem(table.path, row, name, "binary data (NUL bytes), not text", Check.ENCODING)]
-    if _is_utf8(data):
+    if is_utf8(data):  # Arrow, in place; Python's decoder then finds the first bad byte
         return []
     try:
         data.decode("utf-8")
