@@ -39,3 +39,29 @@ def test_the_scattered_errors_are_caught_as_frictionless_catches_them(tmp_path: 
     assert theirs, "frictionless should flag some of them"
     fields = schema_fields(tmp_path)
     assert [t for t in theirs if not covered(t, ours, fields)] == []
+
+
+def test_a_text_column_of_distinct_values_still_finds_repeats(tmp_path: Path) -> None:
+    """``locator`` is distinct per row at 3,000 rows, so it is checked as read, not encoded:
+    a repeated row, and a repeated locator declared unique, are still found (``keys_at``)."""
+    from japus_data.integrity import refresh_hashes
+
+    from .conftest import change_descriptor, edit_file
+
+    bench().make_package(tmp_path, 3000, errors=False)
+    path = tmp_path / "resources" / "student_exchange.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    twin = lines[2000].replace("generated row 2001,", "generated row 11,")  # row 11's locator
+    edit_file(path, lambda text: text + lines[1500] + twin)
+
+    def unique_locator(raw: dict) -> None:  # type: ignore[type-arg]
+        for resource in raw["resources"]:
+            for field in resource["schema"]["fields"]:
+                if field["name"] == "locator":
+                    field.setdefault("constraints", {})["unique"] = True
+
+    change_descriptor(tmp_path, unique_locator)
+    refresh_hashes(tmp_path)
+    found = {(p.row, p.check, p.message) for p in validate_package(tmp_path).problems}
+    assert (3002, "duplicate-row", "repeats row 1501") in found
+    assert any(row == 3003 and check == "unique" and "row 11" in msg for row, check, msg in found)

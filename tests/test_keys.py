@@ -81,3 +81,38 @@ def test_rows_alone_in_the_first_field_are_set_aside_correctly() -> None:
     complete = np.array([True, True, True, True, False, True, True, True])
     repeats, _ = _repeats([a, b], complete)  # row 4 not complete: row 5 repeats nothing
     assert list(repeats) == []
+
+
+def _as_read(column: Column) -> Column:
+    """The same plain text column kept as read: one text a row, not encoded."""
+    texts = column.uniques.take(column.codes).reset_index(drop=True)
+    n = len(texts)
+    return Column(
+        name=column.name,
+        codes=np.arange(n, dtype=np.int64),
+        uniques=texts,
+        missing=np.zeros(n, dtype=bool),
+        ok=np.ones(n, dtype=bool),
+        values=texts,
+        key=np.arange(n, dtype=np.int64),
+        plain=True,
+        distinct=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rows"),
+    [([2, 3, 2], 40), ([5000, 3], 5000), ([100_000] * 8, 3000), ([2] * 20, 500), ([4], 60)],
+)
+def test_repeats_of_columns_kept_as_read_match_pandas(sizes: list[int], rows: int) -> None:
+    """A text column kept as read gives the repeats its encoded twin gives, first or last,
+    alone or among others."""
+    rng = np.random.default_rng(rows)
+    columns = [_column(rng.integers(0, min(s, rows // 2 + 2), rows)) for s in sizes]
+    for complete in (np.ones(rows, dtype=bool), rng.random(rows) < 0.7):
+        want = _expected(columns, complete)
+        for kept in {0, len(columns) - 1}:
+            mixed = [_as_read(c) if i == kept else c for i, c in enumerate(columns)]
+            repeats, firsts = _repeats(mixed, complete)
+            assert (list(repeats), list(firsts)) == want
+            assert list(mixed[kept].keys()) == list(pd.factorize(mixed[kept].uniques)[0])

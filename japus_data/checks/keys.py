@@ -63,22 +63,38 @@ def _repeats(
     candidates = np.arange(len(complete)) if everywhere else np.flatnonzero(complete)
     if len(candidates) < 2:
         return none
-    keys = [column.keys() if everywhere else column.keys()[candidates] for column in columns]
+    encoded = [c for c in columns if c.distinct]
+    keys = [column.keys() if everywhere else column.keys()[candidates] for column in encoded]
     ranges = [int(k.max()) + 1 for k in keys]
+    # The most varied first; a column kept as read last, its keys found only for the rows
+    # still in play then (often none: the other fields told the rows apart).
+    order = sorted(range(len(keys)), key=lambda i: -ranges[i])
+    steps: list[int | Column] = [*order, *(c for c in columns if not c.distinct)]
     alive: npt.NDArray[np.int64] | None = None  # the candidates still in play (None: all)
     combined: npt.NDArray[np.int64] | None = None
     radix = 1
-    for k in sorted(range(len(keys)), key=lambda i: -ranges[i]):  # the most varied first
-        values = keys[k] if alive is None else keys[k][alive]
-        if combined is None:
-            combined, radix = values.astype(np.int64), ranges[k]
+    hashed = False
+    for at, step in enumerate(steps):
+        if isinstance(step, int):
+            values = keys[step] if alive is None else keys[step][alive]
+            size = ranges[step]
         else:
-            if radix * ranges[k] >= WIDEST:
+            values = step.keys_at(candidates if alive is None else candidates[alive])
+            size = int(values.max()) + 1
+        if combined is None:
+            combined, radix = values.astype(np.int64), size
+        else:
+            if radix * size >= WIDEST:
                 combined, radix = dense_codes(combined, radix)
-            combined = combined * ranges[k] + values
-            radix *= ranges[k]
+            combined = combined * size + values
+            radix *= size
         n = len(combined)
-        if n <= 4 * radix and _countable(radix, n):  # few rows per group: drop the lone ones
+        # Few rows per group, or codes enough to tell every row apart (hashed once), or a
+        # column kept as read next: drop the lone rows, which no later field can make repeat.
+        before_read = at + 1 < len(steps) and not isinstance(steps[at + 1], int)
+        first_wide = radix >= n and not hashed
+        if before_read or first_wide or (n <= 4 * radix and _countable(radix, n)):
+            hashed = hashed or not _countable(radix, n)
             combined, radix = dense_codes(combined, radix)
             shared = np.bincount(combined, minlength=radix)[combined] > 1
             if not shared.any():

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
     import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass
@@ -39,13 +40,32 @@ class Column:
     values: pd.Series  # per distinct text: its typed value (NA where missing or wrong)
     key: npt.NDArray[np.int64]  # per distinct text: equal where the typed values are equal
     plain: bool = False  # ``key`` is the identity (text compared as text)
+    # False: ``uniques`` is every row's text as read, not encoded (a text column of mostly
+    # distinct values: encoding it measured the costliest step of a 10^6-row table), and
+    # its keys are found when asked, for the rows asked (``keys_at``).
+    distinct: bool = True
 
     def keys(self) -> npt.NDArray[np.int64]:
         """Per row: its value's key, for comparing values (``02`` and ``2`` are one integer)."""
+        if not self.distinct:
+            return self.keys_at(None)
         if self.plain:  # text compared as text: the codes are the keys
             return self.codes
         keys: npt.NDArray[np.int64] = self.key[self.codes]
         return keys
+
+    def keys_at(self, positions: npt.NDArray[np.int64] | None) -> npt.NDArray[np.int64]:
+        """The keys of the rows at ``positions`` (None: every row), equal where their values
+        are equal (the keys of different calls are not comparable)."""
+        import numpy as np
+        import pandas as pd
+
+        if self.distinct:
+            keys = self.keys()
+            return keys if positions is None else keys[positions]
+        texts = self.uniques.take(self.codes if positions is None else self.codes[positions])
+        found, _ = pd.factorize(texts)
+        return np.asarray(found, dtype=np.int64)
 
     def null(self) -> npt.NDArray[np.bool_]:
         """Per row: the cell is a logical null."""
@@ -107,9 +127,14 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     text_dtype = field_type("string").pandas
     # Columns are encoded (Arrow, without the GIL) two at a time while the one before them
     # is checked.
+    as_read = [
+        not field_type(spec.type).typed_keys and spec.categories is None for spec in table.fields
+    ]
     with ThreadPoolExecutor(2) as pool:
-        encoded = pool.map(codes_and_texts, arrow.columns)
-        for spec, text, (codes, uniques) in zip(table.fields, arrow.columns, encoded, strict=True):
+        encoded = pool.map(_encode, arrow.columns, as_read)
+        for spec, text, (codes, uniques, distinct) in zip(
+            table.fields, arrow.columns, encoded, strict=True
+        ):
             if not every:
                 codes = codes[keep]
             checked = check_column(path, spec, codes, uniques, rows)
@@ -123,6 +148,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
                 checked.values,
                 checked.key,
                 plain=not field_type(spec.type).typed_keys,
+                distinct=distinct,
             )
             dtype = dtypes[spec.name]
             if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
@@ -147,6 +173,28 @@ def check_rows(table: Table, layout: Layout) -> Rows:
                     column = column.astype(dtype)
             typed[spec.name] = column
     return Rows(rows, columns, pd.DataFrame(typed, index=index), problems)
+
+
+# The first block's share of distinct texts above which a text column is kept as read.
+MOSTLY_DISTINCT = 0.5
+
+
+def _encode(
+    column: pa.ChunkedArray, as_read: bool
+) -> tuple[npt.NDArray[np.int64], pd.Series, bool]:
+    """A column as codes into its texts, and whether those are distinct: a plain text column
+    (``as_read``) whose first block is mostly distinct texts is kept as read, one text a
+    row (the checks then run on every row, and keys are found when asked)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    first = column.chunk(0) if as_read and column.num_chunks else []
+    if len(first) >= 1024 and pc.count_distinct(first).as_py() > MOSTLY_DISTINCT * len(first):
+        texts = pd.Series(pd.array(column, dtype="str"))
+        return np.arange(len(column), dtype=np.int64), texts, False
+    codes, texts = codes_and_texts(column)
+    return codes, texts, True
 
 
 def _cell_count_problems(table: Table, layout: Layout) -> list[Problem]:
