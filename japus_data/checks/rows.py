@@ -125,11 +125,11 @@ def check_rows(table: Table, layout: Layout) -> Rows:
     index = pd.Index(rows - 2)
     every = len(keep) == arrow.num_rows  # each record read is a row (no blank line dropped)
     text_dtype = field_type("string").pandas
-    # Columns are encoded (Arrow, without the GIL) two at a time while the one before them
-    # is checked.
     as_read = [
         not field_type(spec.type).typed_keys and spec.categories is None for spec in table.fields
     ]
+    # Columns are encoded (Arrow, without the GIL) two at a time while the one before them
+    # is checked.
     with ThreadPoolExecutor(2) as pool:
         encoded = pool.map(_encode, arrow.columns, as_read)
         for spec, text, (codes, uniques, distinct) in zip(
@@ -191,7 +191,7 @@ def _encode(
 
     first = column.chunk(0) if as_read and column.num_chunks else []
     if len(first) >= 1024 and pc.count_distinct(first).as_py() > MOSTLY_DISTINCT * len(first):
-        texts = pd.Series(pd.array(column, dtype="str"))
+        texts = pd.Series(pd.array(column, dtype=field_type("string").pandas))
         return np.arange(len(column), dtype=np.int64), texts, False
     codes, texts = codes_and_texts(column)
     return codes, texts, True
