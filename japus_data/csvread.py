@@ -333,11 +333,11 @@ class HashingReader(io.RawIOBase):
         self._sha = hashlib.sha256()
         self._quote = quote
         self._ahead = b""  # read by ``peek``, not yet given out
-        self._tail = b""  # the bytes after the last line break: checked with the next
+        self._tail = b""  # the last character's start: checked with the next read
         self.size = 0
         self.head = b""
         self.quoted = False
-        self.utf8 = True  # the bytes read so far are UTF-8 (to the last line break)
+        self.utf8 = True  # the bytes read so far are UTF-8 (up to ``_tail``)
 
     def readable(self) -> bool:
         return True
