@@ -84,7 +84,13 @@ def is_utf8(data: bytes | memoryview) -> bool:
 
 def matches_record(table: Table, data: bytes) -> bool:
     """Whether ``data`` is the file whose hash and size the descriptor records."""
-    return table.hash == sha256_of(data) and table.bytes == len(data)
+    return is_recorded(table, sha256_of(data), len(data))
+
+
+def is_recorded(table: Table, digest: str, size: int) -> bool:
+    """Whether a file of this sha256 (as the descriptor writes it) and size is the one the
+    descriptor records for ``table``."""
+    return table.hash == digest and table.bytes == size
 
 
 def _parse_options(
@@ -342,11 +348,10 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def peek(self, size: int) -> bytes:
-        """The next ``size`` bytes, read (and hashed) now and given out by the next reads."""
+    def peek(self, size: int) -> None:
+        """Read (and hash) the next ``size`` bytes now; the next reads give them out."""
         if len(self._ahead) < size:
             self._ahead += self._take(size - len(self._ahead))
-        return self._ahead[:size]
 
     def _take(self, size: int) -> bytes:
         data = self._raw.read(size)
@@ -420,7 +425,8 @@ def read_recorded(
     types = _verified_columns(table, specs)
     quote = table.dialect.quote_char.encode("utf-8")
     reader = HashingReader(handle, quote)
-    quoted = quote in reader.peek(BLOCK)
+    reader.peek(BLOCK)
+    quoted = reader.quoted  # in the first block
     threads = os.fstat(handle.fileno()).st_size > BLOCK  # more than one block
     frame = _read_frame(table, specs, types, reader, quoted, threads, display_path)
     digest = reader.digest()
@@ -460,9 +466,9 @@ def _read_frame(
             arrow = read.result()
         except (pa.ArrowInvalid, UnicodeDecodeError):
             return None  # a spelling Arrow reads otherwise: the general read decides
-    if (reader.quoted and not quoted) or _labels(
-        table, reader.head, whole=False
-    ) != table.field_names:
+    if reader.quoted and not quoted:  # read with quoting off, wrongly: read_recorded reads again
+        return None
+    if _labels(table, reader.head, whole=False) != table.field_names:
         return None
     try:
         return _frame(table, specs, arrow, display_path, None, dtypes)

@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csvread import parse_csv, read_recorded, sha256_of
+from .csvread import is_recorded, parse_csv, read_recorded, sha256_of
 from .descriptor import SCHEMA_HASH, Package, installed_package, parse_package, schema_hash
 from .errors import DataIntegrityError, JapusDataError
 from .locate import DESCRIPTOR, resolve_root
@@ -51,7 +51,7 @@ def load_frame(package: Package, name: str) -> pd.DataFrame:
 
         frame = validated[name]
         return frame.set_axis(pd.RangeIndex(len(frame)))
-    if frame is not None and table.hash == digest and table.bytes == size:
+    if frame is not None and is_recorded(table, digest, size):
         return frame
     # The recorded file, spelled in a way the fast read leaves to the general one.
     data = read_package_file(package.root, table.path)
@@ -84,7 +84,7 @@ def changed_since_recorded(
         changed.append(f"{DESCRIPTOR} (schema)")
     for t in package.tables:
         digest, size = known[t.path] if t.path in known else _digest(package.root, t.path)
-        same = t.hash == digest and t.bytes == size
+        same = is_recorded(t, digest, size)
         if not same:
             changed.append(t.path)
     return changed
