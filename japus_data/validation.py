@@ -53,13 +53,13 @@ def validate_package(root: Path, frames: dict[str, pd.DataFrame] | None = None) 
         raw = read_descriptor(root)
     except DescriptorError as exc:
         found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), Check.DESCRIPTOR))
-        return found.report(root, rows)
+        return found.report(root / DESCRIPTOR, rows)
     try:
         package, unusable = _package(root, raw, found)
     except Exception as exc:  # a safety net: one line, never a traceback
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
-        return found.report(root, rows)
+        return found.report(root / DESCRIPTOR, rows)
     texts: dict[str, Rows] = {}
     for table in package.tables:
         if table.name in unusable:
@@ -76,7 +76,7 @@ def validate_package(root: Path, frames: dict[str, pd.DataFrame] | None = None) 
     except Exception as exc:
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
-    return found.report(root, rows)
+    return found.report(root / DESCRIPTOR, rows)
 
 
 def _after_path(exc: Exception) -> str:

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..locate import DESCRIPTOR
 from .codes import CODES
 
 # Values are quoted in messages; a 50 MB cell is not.
@@ -96,9 +95,10 @@ class Found:
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.kept)
 
-    def report(self, root: Path, rows: dict[str, int]) -> Report:
-        """The report: one line per (file, row, field), ``PER_FILE`` lines per file at most,
-        and a line per file and check saying how many more there are."""
+    def report(self, descriptor: Path, rows: dict[str, int]) -> Report:
+        """The report on the package whose ``datapackage.json`` is ``descriptor``: one line
+        per (file, row, field), ``PER_FILE`` lines per file at most, and a line per file and
+        check saying how many more there are."""
         omitted = Counter(self.omitted)
         seen: set[tuple[str, int | None, str | None]] = set()
         unique = []
@@ -121,7 +121,7 @@ class Found:
             message = f"{count} more problems of this check not shown"
             shown.append(Problem(file, None, None, message, check))
         shown.sort(key=lambda p: (p.file, p.row or 0, p.field or "", p.check))
-        return Report(root=root, problems=shown, rows=rows, omitted=dict(omitted))
+        return Report(descriptor=descriptor, problems=shown, rows=rows, omitted=dict(omitted))
 
 
 @dataclass
@@ -132,10 +132,15 @@ class Report:
     check, the problems found but not listed (each has one line in ``problems`` saying so).
     """
 
-    root: Path
+    descriptor: Path  # the package's datapackage.json
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     omitted: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The package's folder."""
+        return self.descriptor.parent
 
     @property
     def valid(self) -> bool:
@@ -155,7 +160,7 @@ class Report:
         """
         if self.valid:
             total = sum(self.rows.values())
-            return f"valid: {self.root / DESCRIPTOR}: {len(self.rows)} tables, {total} rows"
+            return f"valid: {self.descriptor}: {len(self.rows)} tables, {total} rows"
         files = len({p.file for p in self.problems})
         checks = len({p.check for p in self.problems})
         return f"invalid: {self.errors} errors in {files} files ({checks} kinds of check failed)"
@@ -164,7 +169,7 @@ class Report:
         return json.dumps(
             {
                 "valid": self.valid,
-                "package": str(self.root / DESCRIPTOR),
+                "package": str(self.descriptor),
                 "errors": [asdict(p) for p in self.problems],
                 "omitted": [
                     {"file": file, "check": check, "count": count}
