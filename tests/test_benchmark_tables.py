@@ -65,3 +65,57 @@ def test_a_text_column_of_distinct_values_still_finds_repeats(tmp_path: Path) ->
     found = {(p.row, p.check, p.message) for p in validate_package(tmp_path).problems}
     assert (3002, "duplicate-row", "repeats row 1501") in found
     assert any(row == 3003 and check == "unique" and "row 11" in msg for row, check, msg in found)
+
+
+def scale() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "benchmarks" / "scale.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_median_interval_is_the_order_statistics_one() -> None:
+    """The ranks of a distribution-free 95% interval for a median: 21 values give the 6th
+    and 16th (tables of the sign test), 9 give the 2nd and 8th, 5 give the whole range."""
+    interval = scale().median_interval
+    assert interval(range(1, 22)) == (6, 11, 16)
+    assert interval([9, 1, 8, 2, 7, 3, 6, 4, 5]) == (2, 5, 8)  # sorted first
+    assert interval(range(1, 6)) == (1, 3, 5)
+    assert interval([1.5]) == (1.5, 1.5, 1.5)
+
+
+def test_the_median_interval_covers_at_least_95_percent_and_no_more_than_it_must() -> None:
+    """For every n, the chosen ranks cover the median with probability >= 95% (exact binomial
+    sum, computed here apart from the script), and one rank further in would not."""
+    from math import comb
+
+    def coverage(n: int, k: int) -> float:  # P(k-th smallest <= median <= k-th largest)
+        return 1 - 2 * sum(comb(n, i) for i in range(k)) / 2.0**n
+
+    interval = scale().median_interval
+    for n in range(6, 80):
+        low, _, high = interval(range(1, n + 1))
+        k = int(low)
+        assert high == n + 1 - k
+        assert coverage(n, k) >= 0.95
+        assert coverage(n, k + 1) < 0.95
+
+
+def test_a_target_is_met_only_when_the_whole_interval_is_within_it() -> None:
+    verdict = scale().verdict
+    assert verdict(1.05, 1.10, 1.19, 1.2) == "met"
+    assert verdict(1.05, 1.15, 1.25, 1.2) == "at the limit"
+    assert verdict(1.21, 1.25, 1.30, 1.2) == "not met"
+
+
+def test_paired_ratios_are_taken_round_by_round() -> None:
+    """A drift of the machine between rounds cancels: each round's load over the same round's
+    read_csv, not one median over the other."""
+    seen = {
+        "read_csv": [(1.0, 100.0), (2.0, 100.0), (1.0, 100.0), (2.0, 100.0), (1.0, 100.0)],
+        "load": [(1.1, 80.0), (2.2, 80.0), (1.1, 80.0), (2.2, 80.0), (1.1, 80.0)],
+    }
+    low, median, high = scale().paired(seen, "load")
+    assert (round(low, 9), round(median, 9), round(high, 9)) == (1.1, 1.1, 1.1)
+    assert scale().paired(seen, "load", memory=True)[1] == 0.8
