@@ -487,8 +487,6 @@ def _column(
     import pandas as pd
     import pyarrow as pa
 
-    from .checks.fields import positions
-
     converted = not pa.types.is_dictionary(column.type)
     if converted and pa.types.is_large_string(column.type):  # text of a verified file
         if spec.categories is not None and spec.type == "string":
@@ -514,6 +512,8 @@ def _column(
             f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
         )
     if isinstance(dtype, pd.CategoricalDtype) and spec.categories is not None:
+        from .checks.fields import positions
+
         # A cell is its category as the validator reads it: by typed value (``02`` is the
         # integer category 2), through the one reading (``fields.positions``).
         position = positions(spec, spec.category_values or [], typed, ok)

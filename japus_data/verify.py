@@ -96,12 +96,12 @@ def verify_package(
     """Raise :class:`DataIntegrityError` unless the package is what was validated, or is
     valid as a whole now (then warn that its hashes are not recorded, and return the typed
     frames the validation built; None when nothing was validated now)."""
-    from .validation import validate_package
-
     known = known or {}
     changed = changed_since_recorded(package, known)
     if not changed:
         return None
+    from .validation import validate_package  # only when something changed
+
     state = (
         str(package.root.resolve()),
         schema_hash(package.raw),

@@ -49,10 +49,12 @@ def test_import_adds_only_the_package_itself() -> None:
 
 
 def test_loading_does_not_import_pandera_or_frictionless() -> None:
+    """A file whose hash is recorded is not validated again: nor is the validator imported."""
     code = (
         "import sys, japus_data\n"
         "japus_data.load_student_exchange()\n"
-        "print([m for m in ('pandera', 'frictionless') if m in sys.modules])"
+        "print([m for m in ('pandera', 'frictionless', 'japus_data.validation')"
+        " if m in sys.modules])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
