@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from .checks.problem import Report
+    from .problem import Report
 
 __all__ = [
     *_loader_names,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .descriptor import Field
 from .errors import JapusDataError
-from .fieldtypes import pandas_dtypes, parse_values
+from .fieldtypes import pandas_dtypes, parse_values, positions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -512,10 +512,8 @@ def _column(
             f"not a {spec.type}" + ("" if spec.format == "default" else f" ({spec.format})")
         )
     if isinstance(dtype, pd.CategoricalDtype) and spec.categories is not None:
-        from .checks.fields import positions
-
         # A cell is its category as the validator reads it: by typed value (``02`` is the
-        # integer category 2), through the one reading (``fields.positions``).
+        # integer category 2), through the one reading (``fieldtypes.positions``).
         position = positions(spec, spec.category_values or [], typed, ok)
         unknown = np.flatnonzero((~missing & (position < 0))[codes])
         if len(unknown):

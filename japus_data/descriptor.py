@@ -18,13 +18,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks.codes import Check
+from .codes import Check
 from .errors import DescriptorError as DescriptorError
 from .errors import UnknownTableError
 from .locate import DESCRIPTOR, package_root
 
 if TYPE_CHECKING:
-    from .checks.problem import Problem
+    from .problem import Problem
 
 # Table Schema's default boolean spellings (``trueValues`` / ``falseValues``).
 TRUE_VALUES = ("true", "True", "TRUE", "1")
@@ -386,7 +386,7 @@ def resource_model(where: str, raw: object) -> tuple[Table | None, list[Problem]
     """The one structural check of a resource, and its model when it passes: the problems
     (what japus-data cannot read) or the table, never both."""
     from .checks.descriptor import structure_problems
-    from .checks.problem import Problem
+    from .problem import Problem
 
     problems = structure_problems(where, raw)
     if problems or not isinstance(raw, dict):

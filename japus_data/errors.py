@@ -13,7 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .checks.problem import Problem, Report
+    from .problem import Problem, Report
 
 __all__ = [
     "DataIntegrityError",
@@ -43,7 +43,7 @@ class PackageFileError(JapusDataError):
     """
 
     def __init__(self, path: str, reason: str, check: str | None = None) -> None:
-        from .checks.codes import Check  # not at import: ``import japus_data`` stays bare
+        from .codes import Check  # not at import: ``import japus_data`` stays bare
 
         self.path = path
         self.reason = reason

@@ -29,7 +29,8 @@ default for the type.
 
 The parsers are vectorised over a column's distinct texts (pandas string methods, Arrow's
 RE2, never Python's ``re``); ``flag`` receives each verdict and how to word it, so that the
-validator reports and the loader refuses from the one reading.
+validator reports and the loader refuses from the one reading. A cell is matched to its
+field's ``categories`` or ``enum`` by typed value (``positions``), for both of them too.
 
 Standard library only at import: pandas, numpy and pyarrow load on first use.
 """
@@ -41,9 +42,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .checks.codes import Check
-from .checks.problem import shown
+from .codes import Check
 from .descriptor import Field
+from .problem import shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -425,6 +426,46 @@ def parse_values(
     the one reading of a cell, for the validator (which passes ``flag``) and the loader."""
     ok, typed = field_type(spec.type).parse(spec, u, present, flag or _ignore)
     return ok & present, typed
+
+
+def listed_values(spec: Field, items: list[Any]) -> pd.Series:
+    """A list of the descriptor's values (``categories``, ``enum``) as typed values, read by
+    the same parse as the cells: NA where one is not of the field's type."""
+    import numpy as np
+    import pandas as pd
+
+    if not field_type(spec.type).typed_keys:
+        return pd.Series(pd.array([str(i) for i in items], dtype="str"))
+    if spec.type == "boolean":  # JSON true/false are the values themselves
+        given = pd.Series([i if isinstance(i, bool) else pd.NA for i in items], dtype="boolean")
+        text = pd.Series(pd.array(["" if isinstance(i, bool) else str(i) for i in items], "str"))
+        ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+        return given.fillna(typed.where(ok))
+    text = pd.Series(
+        pd.array([json.dumps(i) if isinstance(i, int | float) else str(i) for i in items], "str")
+    )
+    ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
+    return typed.where(ok)
+
+
+def positions(
+    spec: Field, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Per distinct value (``typed``, of the field's type where ``ok``): the position in
+    ``items`` (``categories`` or ``enum``) of the first item with the same typed value, or
+    -1. The one reading of a cell against a list, for the validator and the loader."""
+    import numpy as np
+    import pandas as pd
+
+    listed = listed_values(spec, items)
+    usable = np.flatnonzero(listed.notna().to_numpy() & ~listed.duplicated().to_numpy())
+    index = pd.Index(listed.iloc[usable])
+    try:
+        found = index.get_indexer(typed)
+    except (TypeError, ValueError):  # values of another type than the list's: none match
+        return np.full(len(typed), -1, dtype=np.int64)
+    where = np.where(found >= 0, usable[np.maximum(found, 0)] if len(usable) else -1, -1)
+    return np.where(ok, where, -1).astype(np.int64)
 
 
 def _ignore(bad: Any, check: str, say: Callable[[str], str]) -> None:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-from .checks.codes import Check
+from .codes import Check
 from .errors import PackageFileError
 from .locate import DESCRIPTOR
 

@@ -22,8 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks.codes import Check
-from .checks.problem import Found, Problem, Report
+from .codes import Check
 from .descriptor import (
     DescriptorError,
     Package,
@@ -33,6 +32,7 @@ from .descriptor import (
     whole_count,
 )
 from .locate import DESCRIPTOR
+from .problem import Found, Problem, Report
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,9 +16,9 @@ import pytest
 
 import japus_data
 from japus_data import errors
-from japus_data.checks.codes import CODES, Check, markdown_table
-from japus_data.checks.problem import Problem
 from japus_data.cli import main
+from japus_data.codes import CODES, Check, markdown_table
+from japus_data.problem import Problem
 
 from .conftest import ROOT, change_descriptor, csv_records, edit_file, resource
 
@@ -154,7 +154,7 @@ def test_contributing_lists_the_check_codes(guide: str, lang: str) -> None:
     match = re.search(r"<!-- check codes:[^>]*-->\n(.*?)<!-- end of check codes -->", text, re.S)
     assert match, f"{guide} has no list of check codes"
     assert match.group(1) == markdown_table(lang), (
-        f"{guide}'s list of check codes differs from japus_data/checks/codes.py; use:\n"
+        f"{guide}'s list of check codes differs from japus_data/codes.py; use:\n"
         + markdown_table(lang)
     )
 

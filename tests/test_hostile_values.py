@@ -212,7 +212,7 @@ def test_docs_read_a_cell_beyond_the_csv_module_limit(package_copy: Path) -> Non
 
 
 def test_the_report_is_bounded(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from japus_data.checks.problem import PER_CHECK, PER_FILE
+    from japus_data.problem import PER_CHECK, PER_FILE
 
     header = (package_copy / COUNTRIES).read_bytes().split(b"\n", 1)[0]
     write_table(package_copy, "countries", header + b"\n" + b"XX\n" * 400_000)

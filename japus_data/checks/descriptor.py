@@ -15,10 +15,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from ..codes import Check
 from ..locate import DESCRIPTOR
+from ..problem import Problem, shown
 from ..safepath import name_problem, path_problem, path_text_problem
-from .codes import Check
-from .problem import Problem, shown
 
 PROFILE = ("profiles", "2.0", "datapackage.json")
 CHECKED_TYPES = {

@@ -12,15 +12,14 @@ or the field sets the custom property ``"allowFormulaPrefix": true``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..codes import Check
 from ..descriptor import ALLOW_FORMULA, FORMULA_PREFIXES, Field, values_of
-from ..fieldtypes import Flag, _fullmatch, field_type, parse_values
-from .codes import Check
-from .problem import Problem, bounded, shown
+from ..fieldtypes import Flag, _fullmatch, field_type, parse_values, positions
+from ..problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,46 +115,6 @@ def key_codes(spec: Field, values: pd.Series) -> npt.NDArray[np.int64]:
     alone = codes < 0
     codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
     return codes
-
-
-def listed_values(spec: Field, items: list[Any]) -> pd.Series:
-    """A list of the descriptor's values (``categories``, ``enum``) as typed values, read by
-    the same parse as the cells: NA where one is not of the field's type."""
-    import numpy as np
-    import pandas as pd
-
-    if not field_type(spec.type).typed_keys:
-        return pd.Series(pd.array([str(i) for i in items], dtype="str"))
-    if spec.type == "boolean":  # JSON true/false are the values themselves
-        given = pd.Series([i if isinstance(i, bool) else pd.NA for i in items], dtype="boolean")
-        text = pd.Series(pd.array(["" if isinstance(i, bool) else str(i) for i in items], "str"))
-        ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
-        return given.fillna(typed.where(ok))
-    text = pd.Series(
-        pd.array([json.dumps(i) if isinstance(i, int | float) else str(i) for i in items], "str")
-    )
-    ok, typed = parse_values(spec, text, np.ones(len(items), dtype=bool))
-    return typed.where(ok)
-
-
-def positions(
-    spec: Field, items: list[Any], typed: pd.Series, ok: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
-    """Per distinct value (``typed``, of the field's type where ``ok``): the position in
-    ``items`` (``categories`` or ``enum``) of the first item with the same typed value, or
-    -1. The one reading of a cell against a list, for the validator and the loader."""
-    import numpy as np
-    import pandas as pd
-
-    listed = listed_values(spec, items)
-    usable = np.flatnonzero(listed.notna().to_numpy() & ~listed.duplicated().to_numpy())
-    index = pd.Index(listed.iloc[usable])
-    try:
-        found = index.get_indexer(typed)
-    except (TypeError, ValueError):  # values of another type than the list's: none match
-        return np.full(len(typed), -1, dtype=np.int64)
-    where = np.where(found >= 0, usable[np.maximum(found, 0)] if len(usable) else -1, -1)
-    return np.where(ok, where, -1).astype(np.int64)
 
 
 def _limit(spec: Field, value: Any) -> Any:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..codes import Check
 from ..csvread import is_utf8, matches_record, sha256_of
 from ..csvtext import first_record
 from ..descriptor import Table
 from ..errors import PackageFileError
+from ..problem import Problem, bounded, shown
 from ..safepath import read_package_file
-from .codes import Check
-from .problem import Problem, bounded, shown
 
 if TYPE_CHECKING:
     import numpy as np

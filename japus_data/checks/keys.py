@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..codes import Check
 from ..descriptor import ForeignKey, Table
-from .codes import Check
-from .problem import Problem, bounded, shown
+from ..problem import Problem, bounded, shown
 from .rows import Column, Rows
 
 if TYPE_CHECKING:

@@ -20,12 +20,12 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ..exports.reserved import SQLITE_METADATA_TABLES as SQLITE_TABLES
-from ..exports.reserved import XLSX_README_SHEET as README_SHEET
+from ..codes import Check
 from ..locate import DESCRIPTOR
+from ..problem import Problem, shown
 from ..render import sheet_name_problem
-from .codes import Check
-from .problem import Problem, shown
+from ..reserved import SQLITE_METADATA_TABLES as SQLITE_TABLES
+from ..reserved import XLSX_README_SHEET as README_SHEET
 
 LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 YEAR = re.compile(r"[+-]?[0-9]{4}")

@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..codes import Check
 from ..csvread import codes_and_texts, read_cells
 from ..descriptor import Table
 from ..fieldtypes import field_type, pandas_dtypes
-from .codes import Check
+from ..problem import PER_CHECK, Omitted, Problem, bounded
 from .fields import check_column
 from .files import Layout
-from .problem import PER_CHECK, Omitted, Problem, bounded
 
 if TYPE_CHECKING:
     import numpy as np
@@ -152,7 +152,7 @@ def check_rows(table: Table, layout: Layout) -> Rows:
             )
             dtype = dtypes[spec.name]
             if isinstance(dtype, pd.CategoricalDtype) and checked.category is not None:
-                # Straight from the codes, as the loader reads them (``fields.positions``).
+                # Straight from the codes, as the loader reads them (``fieldtypes.positions``).
                 category = checked.category[codes]
                 column = pd.Series(pd.Categorical.from_codes(category, dtype=dtype), index=index)
                 typed[spec.name] = column

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..codes import Check
 from ..derive import SOURCE_KEY, SOURCES_TABLE
 from ..descriptor import Package, Table
 from ..locate import DESCRIPTOR as DESCRIPTOR_NAME
-from .codes import Check
-from .problem import Problem
+from ..problem import Problem
 
 if TYPE_CHECKING:
     import pandas as pd

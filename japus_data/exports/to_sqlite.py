@@ -20,8 +20,8 @@ from ..descriptor import Field, Table
 from ..errors import JapusDataError
 from ..fieldtypes import field_type
 from ..render import sql_identifier, sql_literal
+from ..reserved import SQLITE_METADATA_TABLES
 from ._common import Bundle, dumps, python_rows
-from .reserved import SQLITE_METADATA_TABLES
 
 REQUIRES: tuple[str, ...] = ()
 FILENAME = "japus-data.sqlite"

@@ -23,8 +23,8 @@ from ..descriptor import FORMULA_PREFIXES
 from ..errors import JapusDataError
 from ..fieldtypes import excel_format
 from ..render import sheet_name_problem, xlsx_text
+from ..reserved import XLSX_README_SHEET
 from ._common import Bundle, dumps, python_rows
-from .reserved import XLSX_README_SHEET
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

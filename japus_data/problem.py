@@ -43,9 +43,9 @@ class Problem:
     check: str
 
     def __post_init__(self) -> None:
-        # One vocabulary of codes (``checks.codes``): a new check adds its code there first.
+        # One vocabulary of codes (``japus_data.codes``): a new check adds its code there first.
         if self.check not in CODES:
-            raise ValueError(f"{self.check!r} is not a check code of japus_data.checks.codes")
+            raise ValueError(f"{self.check!r} is not a check code of japus_data.codes")
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)

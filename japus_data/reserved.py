@@ -1,7 +1,7 @@
 """Names the exports create themselves, which a table may therefore not take.
 
-Kept apart from the writers so that the validator (``checks.names``) can refuse them without
-importing an export module (and, through it, the reader it depends on).
+Below both the writers (``japus_data.exports``) and the validator (``checks.names``), which
+refuses them: the validator imports no export module.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One member per code, with its meaning in English and Japanese; CONTRIBUTING.md and
 CONTRIBUTING.ja.md list them from here (``markdown_table``, drift-tested), and a
-:class:`~japus_data.checks.problem.Problem` refuses a code that is not one of them. A member
+:class:`~japus_data.problem.Problem` refuses a code that is not one of them. A member
 is a ``str``, so reports, JSON and filters (``p.check == "hash"``) see the plain code.
 """
 
