@@ -49,17 +49,18 @@ def validate_package(root: Path, frames: dict[str, pd.DataFrame] | None = None) 
     found = Found()
     rows: dict[str, int] = {}
     frames = {} if frames is None else frames
+    descriptor = root / DESCRIPTOR  # what the report is about
     try:
         raw = read_descriptor(root)
     except DescriptorError as exc:
         found.append(Problem(DESCRIPTOR, None, None, _after_path(exc), Check.DESCRIPTOR))
-        return found.report(root / DESCRIPTOR, rows)
+        return found.report(descriptor, rows)
     try:
         package, unusable = _package(root, raw, found)
     except Exception as exc:  # a safety net: one line, never a traceback
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
-        return found.report(root / DESCRIPTOR, rows)
+        return found.report(descriptor, rows)
     texts: dict[str, Rows] = {}
     for table in package.tables:
         if table.name in unusable:
@@ -76,7 +77,7 @@ def validate_package(root: Path, frames: dict[str, pd.DataFrame] | None = None) 
     except Exception as exc:
         message = f"could not be checked: {type(exc).__name__}: {exc}"
         found.append(Problem(DESCRIPTOR, None, None, message[:300], Check.INTERNAL))
-    return found.report(root / DESCRIPTOR, rows)
+    return found.report(descriptor, rows)
 
 
 def _after_path(exc: Exception) -> str:

@@ -84,8 +84,7 @@ def changed_since_recorded(
         changed.append(f"{DESCRIPTOR} (schema)")
     for t in package.tables:
         digest, size = known[t.path] if t.path in known else _digest(package.root, t.path)
-        same = is_recorded(t, digest, size)
-        if not same:
+        if not is_recorded(t, digest, size):
             changed.append(t.path)
     return changed
 

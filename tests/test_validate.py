@@ -52,6 +52,8 @@ def test_the_program_keeps_numpy_off_huge_pages_unless_told(
         return 0
 
     monkeypatch.setattr(cli, "main", main)
+    # A copy of the environment: what ``run`` sets stays in this test.
+    monkeypatch.setattr(os, "environ", dict(os.environ))
     for given in (None, "1"):  # unset: the program's setting; set: the user's
         if given is None:
             monkeypatch.delenv(HUGE, raising=False)
