@@ -104,9 +104,9 @@ def test_the_median_interval_covers_at_least_95_percent_and_no_more_than_it_must
 
 def test_a_target_is_met_only_when_the_whole_interval_is_within_it() -> None:
     verdict = scale().verdict
-    assert verdict(1.05, 1.10, 1.19, 1.2) == "met"
-    assert verdict(1.05, 1.15, 1.25, 1.2) == "at the limit"
-    assert verdict(1.21, 1.25, 1.30, 1.2) == "not met"
+    assert verdict((1.05, 1.10, 1.19), 1.2) == "met"
+    assert verdict((1.05, 1.15, 1.25), 1.2) == "at the limit"
+    assert verdict((1.21, 1.25, 1.30), 1.2) == "not met"
 
 
 def test_paired_ratios_are_taken_round_by_round() -> None:
